@@ -1,0 +1,39 @@
+//! The command line: clap definitions that only describe arguments. Each subcommand's module
+//! turns its arguments into a resolved configuration and runs it.
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+pub const EXAMPLES: &str = "\
+Examples:
+  hrcs code fixtures/awards.csv                 code awards with the embedded lexicons
+  hrcs code awards.xlsx -o coded.csv --keep     keep the input columns beside the codes
+  hrcs codes                                    list the HRCS codes
+  hrcs lexicon check lexicons/                  validate an edited lexicon set
+
+Exit status: 0 success, 1 runtime error, 2 usage error.";
+
+/// Code health research awards with the UKCRC Health Research Classification System (HRCS).
+#[derive(Debug, Parser)]
+#[command(name = "hrcs", version, about, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Code(cmd::code::CodeArgs),
+    Codes(cmd::codes::CodesArgs),
+    Lexicon(cmd::lexicon::LexiconArgs),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Code(a) => cmd::code::run(a),
+        Command::Codes(a) => cmd::codes::run(a),
+        Command::Lexicon(a) => cmd::lexicon::run(a),
+    }
+}

@@ -1,0 +1,299 @@
+//! `hrcs code`: code awards with HRCS health categories and research activity codes.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::coding::{Coder, Params};
+use crate::error::UsageError;
+use crate::hrcs::split::SplitPolicy;
+use crate::input::{parse_delimiter, Input, InputFormat, InputSpec, ReadOptions};
+use crate::lexicon::{load_default, load_dir, Lexicon};
+use crate::output::{self, Layout, OutputFormat};
+use crate::pipeline::{self, RunOptions};
+
+pub const ABOUT: &str =
+    "Code awards (title + abstract) with HRCS health categories and research activity codes";
+
+pub const LONG_ABOUT: &str = "\
+Reads awards from CSV, TSV, XLSX or JSON lines (files, .gz, or - for standard input) and writes
+one coded row per award, in input order: health categories and research activity codes with
+percentages that each sum to 100, a confidence per dimension, review flags with reasons, and the
+terms behind every code.
+
+Columns are detected by name (AwardTitle/title/project_title/tittel, AwardAbstract/abstract/
+scientific_abstract/summary/sammendrag, OrganisationReference/HRCS2022_ID/id/project_id) or named
+with --id, --title and --abstract. Rows with no id column are numbered from 1.";
+
+pub const EXAMPLES: &str = "\
+Examples:
+  hrcs code fixtures/awards.csv
+  hrcs code awards.xlsx --sheet Awards -o coded.csv
+  hrcs code portfolio.csv.gz --keep --layout long -o coded-long.csv
+  cat awards.tsv | hrcs code - --format jsonl
+  hrcs code data.csv --abstract abstract --title ''";
+
+#[derive(Debug, Args)]
+#[command(about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+pub struct CodeArgs {
+    /// Input files (CSV, TSV, XLSX, JSON lines; .gz is read transparently); - for stdin
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Write to this file instead of standard output (written whole or not at all)
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
+    pub format: OutputFormat,
+    /// wide: one row per award; long: one row per award, dimension and code
+    #[arg(long, value_enum, default_value_t = Layout::Wide)]
+    pub layout: Layout,
+    /// Pass the input columns through before the coding columns
+    #[arg(long)]
+    pub keep: bool,
+    /// Column holding the award id
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Column holding the title ('' for none)
+    #[arg(long, value_name = "COL")]
+    pub title: Option<String>,
+    /// Column holding abstract text; repeat to join several columns
+    #[arg(long = "abstract", value_name = "COL")]
+    pub abstracts: Vec<String>,
+    /// Input format, when the file name does not tell
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// Field delimiter of CSV input: one character or 'tab' (default: from the extension or the header line)
+    #[arg(long, value_parser = parse_delimiter, value_name = "CHAR")]
+    pub delimiter: Option<u8>,
+    /// Sheet of an XLSX input (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Lexicon folder to use instead of the embedded default set
+    #[arg(long, value_name = "DIR")]
+    pub lexicons: Option<PathBuf>,
+    /// equal: HRCS equal splits; weighted: 75/25, 66.67/33.33 or 50/25/25 where evidence clearly differs
+    #[arg(long, value_enum, default_value_t = SplitArg::Equal)]
+    pub splits: SplitArg,
+    /// Coding threads (default: one per core)
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary line on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SplitArg {
+    Equal,
+    Weighted,
+}
+
+/// Everything a coding run needs, resolved from the arguments.
+pub struct CodeConfig {
+    pub inputs: Vec<InputSpec>,
+    pub read: ReadOptions,
+    pub output: Option<PathBuf>,
+    pub format: OutputFormat,
+    pub layout: Layout,
+    pub lexicons: Option<PathBuf>,
+    pub params: Params,
+    pub threads: usize,
+    pub progress: bool,
+    pub summary: bool,
+}
+
+impl CodeConfig {
+    pub fn from_args(args: CodeArgs) -> Result<CodeConfig> {
+        if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
+            return Err(UsageError("standard input (-) can be read only once".into()).into());
+        }
+        if args.threads == Some(0) {
+            return Err(UsageError("--threads must be at least 1".into()).into());
+        }
+        let threads = args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        let params = Params {
+            split: match args.splits {
+                SplitArg::Equal => SplitPolicy::Equal,
+                SplitArg::Weighted => SplitPolicy::Weighted,
+            },
+            ..Params::default()
+        };
+        let stderr_tty = std::io::stderr().is_terminal();
+        Ok(CodeConfig {
+            inputs: args.inputs.iter().map(|i| InputSpec::parse(i)).collect(),
+            read: ReadOptions {
+                format: args.input_format,
+                delimiter: args.delimiter,
+                sheet: args.sheet,
+                id_column: args.id,
+                title_column: args.title,
+                abstract_columns: args.abstracts,
+                keep_all: args.keep,
+            },
+            output: args.output.filter(|p| p.as_os_str() != "-"),
+            format: args.format,
+            layout: args.layout,
+            lexicons: args.lexicons,
+            params,
+            threads,
+            progress: stderr_tty && !args.quiet,
+            summary: !args.quiet,
+        })
+    }
+}
+
+/// Loads the lexicon set a run asked for.
+pub fn load_lexicon(dir: Option<&Path>) -> Result<Lexicon> {
+    Ok(match dir {
+        Some(d) => load_dir(d)?,
+        None => load_default()?,
+    })
+}
+
+pub fn run(args: CodeArgs) -> Result<()> {
+    let config = CodeConfig::from_args(args)?;
+    let started = Instant::now();
+    let lexicon = load_lexicon(config.lexicons.as_deref())?;
+    let label = lexicon.label();
+    let coder = Coder::new(lexicon, config.params.clone())?;
+    if let Some(out) = &config.output {
+        refuse_overwriting_inputs(out, &config.inputs)?;
+    }
+    let inputs = config
+        .inputs
+        .iter()
+        .map(|spec| Input::open(spec.clone(), &config.read))
+        .collect::<Result<Vec<_>>>()?;
+    let kept = if config.read.keep_all {
+        let first = &inputs[0];
+        if let Some(other) = inputs.iter().find(|i| i.headers != first.headers) {
+            return Err(UsageError(format!(
+                "--keep needs inputs with the same columns, but {} and {} differ",
+                first.spec.display(),
+                other.spec.display()
+            ))
+            .into());
+        }
+        Some(first.headers.clone())
+    } else {
+        None
+    };
+    let options = RunOptions {
+        threads: config.threads,
+        progress: config.progress,
+    };
+    let stats = match &config.output {
+        None => {
+            let stdout = std::io::stdout();
+            let mut writer = output::writer(
+                stdout,
+                config.format,
+                config.layout,
+                kept.as_deref(),
+                &label,
+            )?;
+            pipeline::run(inputs, &coder, writer.as_mut(), &options)?
+        }
+        Some(path) => {
+            let file = AtomicFile::create(path)?;
+            let handle = file.handle()?;
+            let mut writer = output::writer(
+                handle,
+                config.format,
+                config.layout,
+                kept.as_deref(),
+                &label,
+            )?;
+            let stats = pipeline::run(inputs, &coder, writer.as_mut(), &options)?;
+            drop(writer);
+            file.commit()?;
+            stats
+        }
+    };
+    if config.summary {
+        eprintln!("{}", stats.summary_line(started.elapsed().as_secs_f64()));
+    }
+    Ok(())
+}
+
+fn refuse_overwriting_inputs(out: &Path, inputs: &[InputSpec]) -> Result<()> {
+    let Ok(out_real) = out.canonicalize() else {
+        return Ok(());
+    };
+    for spec in inputs {
+        if let Some(p) = &spec.path {
+            if p.canonicalize().is_ok_and(|p| p == out_real) {
+                return Err(UsageError(format!(
+                    "the output {} is also an input: refusing to overwrite it; choose another -o",
+                    out.display()
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An output file written to a temporary file beside it and renamed into place only when the run
+/// succeeds, so a failed or interrupted run never leaves a complete-looking partial file.
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| {
+                format!(
+                    "{}: cannot create the output file in {}",
+                    path.display(),
+                    dir.display()
+                )
+            })?;
+        Ok(AtomicFile {
+            temp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn handle(&self) -> Result<std::fs::File> {
+        self.temp
+            .reopen()
+            .with_context(|| format!("{}: cannot write the output", self.path.display()))
+    }
+
+    pub fn commit(self) -> Result<()> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ =
+                std::fs::set_permissions(self.temp.path(), std::fs::Permissions::from_mode(0o644));
+        }
+        let path = self.path.clone();
+        self.temp
+            .persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("{}: cannot write the output", path.display()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,124 @@
+//! `hrcs lexicon check`: validate a lexicon set and run its examples.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+
+use crate::coding::{Coder, Coding, Params};
+use crate::lexicon::{EntryKind, Example, Lexicon, Target};
+
+use super::code::load_lexicon;
+
+pub const ABOUT: &str = "Work with lexicon sets";
+
+#[derive(Debug, Args)]
+#[command(about = ABOUT)]
+pub struct LexiconArgs {
+    #[command(subcommand)]
+    pub command: LexiconCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LexiconCommand {
+    /// Validate a lexicon set (default: the embedded one), run its examples and print statistics
+    #[command(after_help = "Examples:\n  hrcs lexicon check\n  hrcs lexicon check lexicons/")]
+    Check {
+        /// Lexicon folder (default: the embedded default set)
+        dir: Option<PathBuf>,
+        /// Print only problems and the verdict
+        #[arg(short, long)]
+        quiet: bool,
+    },
+}
+
+/// True if coding `text` gives the example's code.
+pub fn coding_has(coding: &Coding, target: Target) -> bool {
+    match target {
+        Target::Hc(c) => coding.hc.iter().any(|s| s.code == c),
+        Target::Rac(r) => coding.rac.iter().any(|s| s.code == r),
+        Target::Topic(t) => coding.breakdown.contains(&t),
+        _ => false,
+    }
+}
+
+/// Runs every example of a set; returns the failures as messages.
+pub fn failing_examples(coder: &Coder, examples: &[Example]) -> Vec<String> {
+    examples
+        .iter()
+        .filter_map(|ex| {
+            // Examples are short, title-like texts: coded as a title.
+            let coding = coder.code(&ex.text, "");
+            let has = coding_has(&coding, ex.target);
+            (has != ex.expect).then(|| {
+                format!(
+                    "{}: example {} {} {:?}, but the coding is HC {} / RAC {}",
+                    ex.location,
+                    if ex.expect {
+                        "should get"
+                    } else {
+                        "should not get"
+                    },
+                    ex.target,
+                    ex.text,
+                    crate::output::codes_text(&coding.hc, |c| c.short()),
+                    crate::output::codes_text(&coding.rac, |r| r.code()),
+                )
+            })
+        })
+        .collect()
+}
+
+fn statistics(lexicon: &Lexicon) -> BTreeMap<Target, [usize; 4]> {
+    let mut stats: BTreeMap<Target, [usize; 4]> = BTreeMap::new();
+    for e in &lexicon.entries {
+        let k = match e.kind {
+            EntryKind::Term => 0,
+            EntryKind::Acronym => 1,
+            EntryKind::Regex => 2,
+            EntryKind::Exclude => 3,
+        };
+        stats.entry(e.target).or_default()[k] += 1;
+    }
+    stats
+}
+
+pub fn run(args: LexiconArgs) -> Result<()> {
+    let LexiconCommand::Check { dir, quiet } = args.command;
+    let lexicon = load_lexicon(dir.as_deref())?;
+    let coder = Coder::new(lexicon.clone(), Params::default())?;
+    if !quiet {
+        println!(
+            "lexicon {} version {} ({} files, {} entries, {} examples)\nsha256 {}",
+            lexicon.name,
+            lexicon.version,
+            lexicon.files.len(),
+            lexicon.entries.len(),
+            lexicon.examples.len(),
+            lexicon.hash
+        );
+        println!(
+            "\n{:<28} {:>6} {:>8} {:>6} {:>8}",
+            "code", "terms", "acronyms", "regex", "excludes"
+        );
+        for (target, [t, a, r, x]) in statistics(&lexicon) {
+            println!("{:<28} {t:>6} {a:>8} {r:>6} {x:>8}", target.to_string());
+        }
+    }
+    let failures = failing_examples(&coder, &lexicon.examples);
+    for f in &failures {
+        eprintln!("{f}");
+    }
+    if !failures.is_empty() {
+        bail!(
+            "{} of {} examples fail",
+            failures.len(),
+            lexicon.examples.len()
+        );
+    }
+    if !quiet {
+        println!("\nok: {} examples pass", lexicon.examples.len());
+    }
+    Ok(())
+}

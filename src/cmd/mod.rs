@@ -1,0 +1,5 @@
+//! One module per subcommand, each with its usage text at the top.
+
+pub mod code;
+pub mod codes;
+pub mod lexicon;

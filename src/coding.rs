@@ -1,0 +1,859 @@
+//! From matches to HRCS codes: scores, the HRCS rules, percentages, confidence, review reasons and
+//! the evidence behind every code.
+//!
+//! Scoring: each match adds its entry's weight, multiplied by [`Params::title_factor`] in the
+//! title, [`Params::aim_factor`] in a sentence with an aim cue and [`Params::background_factor`] in
+//! a sentence with only a background cue.
+//!
+//! Health categories: codes with at least [`Params::hc_min`] evidence and at least
+//! [`Params::hc_relative`] of the strongest; more than five becomes 100% Generic; with no
+//! specific category, a standardised breakdown when its risk-factor topic is present, else
+//! Generic.
+//!
+//! Research activity, in two steps as HRCS asks: first the groups (1-8) from the evidence for
+//! every code of the group, its group cues and, for groups 5 and 6, the treatment kinds; then the
+//! code inside each chosen group. Treatment-kind evidence ("chemotherapy", "CBT") goes to
+//! whichever of development (5) or evaluation (6) has more stage evidence, evaluation on a tie.
+
+use std::collections::HashMap;
+
+use crate::hrcs::breakdown::Topic;
+use crate::hrcs::split::{self, SplitPolicy};
+use crate::hrcs::{
+    ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind, GROUP_COUNT, HC_COUNT,
+    RAC_COUNT,
+};
+use crate::lexicon::{ContextCue, Lexicon, Target};
+use crate::matcher::{Field, Hit, Matcher};
+use crate::text::word_count;
+
+/// Tunable constants of the coding rules, documented in docs/coding.md.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub title_factor: f64,
+    pub aim_factor: f64,
+    pub background_factor: f64,
+    pub hc_min: f64,
+    pub hc_relative: f64,
+    pub topic_min: f64,
+    pub rac_min: f64,
+    pub rac_relative: f64,
+    /// Maximum research activity codes for a normal award; programmes get 4.
+    pub max_rac: usize,
+    pub split: SplitPolicy,
+    /// Confidence below this flags `low_confidence`.
+    pub low_confidence: f64,
+    /// Texts with fewer words than this are flagged `short_text`.
+    pub short_text_words: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            title_factor: 2.0,
+            aim_factor: 1.5,
+            background_factor: 0.5,
+            hc_min: 2.0,
+            hc_relative: 0.3,
+            topic_min: 2.0,
+            rac_min: 1.5,
+            rac_relative: 0.5,
+            max_rac: 2,
+            split: SplitPolicy::Equal,
+            low_confidence: 0.35,
+            short_text_words: 25,
+        }
+    }
+}
+
+/// Why an award should be looked at by a person. The tokens are stable: scripts filter on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// No usable title or abstract (empty or a redaction marker): not coded.
+    NoText,
+    /// The abstract is missing or redacted: coded from the title alone.
+    TitleOnly,
+    /// Very little text to go on.
+    ShortText,
+    /// Confidence below the threshold in either dimension.
+    LowConfidence,
+    /// No health category had enough evidence: Generic by default.
+    NoSpecificCategory,
+    /// No research activity had enough evidence: a default code.
+    NoActivityEvidence,
+    /// Another code came close to being chosen, or to displacing a chosen one.
+    CloseCall,
+    /// A standardised breakdown was applied.
+    StandardBreakdown,
+    /// More than five health categories: replaced by 100% Generic.
+    TooManyCategories,
+    /// The input row was damaged (see the input's error column).
+    RowError,
+}
+
+impl Reason {
+    pub fn token(self) -> &'static str {
+        match self {
+            Reason::NoText => "no_text",
+            Reason::TitleOnly => "title_only",
+            Reason::ShortText => "short_text",
+            Reason::LowConfidence => "low_confidence",
+            Reason::NoSpecificCategory => "no_specific_category",
+            Reason::NoActivityEvidence => "no_activity_evidence",
+            Reason::CloseCall => "close_call",
+            Reason::StandardBreakdown => "standard_breakdown",
+            Reason::TooManyCategories => "too_many_categories",
+            Reason::RowError => "row_error",
+        }
+    }
+    pub const ALL: [Reason; 10] = [
+        Reason::NoText,
+        Reason::TitleOnly,
+        Reason::ShortText,
+        Reason::LowConfidence,
+        Reason::NoSpecificCategory,
+        Reason::NoActivityEvidence,
+        Reason::CloseCall,
+        Reason::StandardBreakdown,
+        Reason::TooManyCategories,
+        Reason::RowError,
+    ];
+}
+
+/// A matched term as evidence: the words as they stand in the text (lower-cased), how often,
+/// whether in the title, and how much they added.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub term: String,
+    pub count: u32,
+    pub in_title: bool,
+    pub score: f64,
+}
+
+/// One code of a coding with its share of the award.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share<C> {
+    pub code: C,
+    /// Hundredths of a percent; the shares of a dimension sum to 10000.
+    pub percent: u32,
+    pub score: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The HRCS coding of one award.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Coding {
+    pub hc: Vec<Share<HealthCategory>>,
+    pub hc_confidence: f64,
+    pub rac: Vec<Share<ResearchActivity>>,
+    pub rac_confidence: f64,
+    pub reasons: Vec<Reason>,
+    /// Rules that shaped the coding, in words ("standard breakdown: smoking").
+    pub rules: Vec<String>,
+    /// Topics whose standardised breakdown gave the health categories.
+    pub breakdown: Vec<Topic>,
+}
+
+impl Coding {
+    pub fn review(&self) -> bool {
+        !self.reasons.is_empty()
+    }
+}
+
+/// Markers that stand in for an abstract in public datasets.
+const PLACEHOLDER_PHRASES: &[&str] = &[
+    "not available in public dataset",
+    "redacted for public dataset",
+    "no data entered",
+    "abstract not available",
+    "no abstract available",
+    "not for publication",
+];
+const PLACEHOLDER_FIELDS: &[&str] = &[
+    "",
+    "-",
+    "--",
+    "---",
+    ".",
+    "n/a",
+    "na",
+    "n.a.",
+    "none",
+    "null",
+    "nil",
+    "redacted",
+    "tbc",
+    "tbd",
+    "not available",
+    "not applicable",
+    "no abstract",
+    "abstract",
+    "confidential",
+];
+
+/// True if a field holds no usable text: empty, or a redaction or "not available" marker.
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c == '[' || c == ']' || c == '(' || c == ')' || c == '*');
+    let lower = t.to_lowercase();
+    if PLACEHOLDER_FIELDS.contains(&lower.as_str()) {
+        return true;
+    }
+    lower.len() < 200 && PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// The coder: a compiled lexicon plus the rules.
+pub struct Coder {
+    matcher: Matcher,
+    lexicon: Lexicon,
+    params: Params,
+}
+
+thread_local! {
+    static HITS: std::cell::RefCell<Vec<Hit>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Coder {
+    pub fn new(lexicon: Lexicon, params: Params) -> anyhow::Result<Coder> {
+        Ok(Coder {
+            matcher: Matcher::new(&lexicon)?,
+            lexicon,
+            params,
+        })
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Codes an award from its title and abstract.
+    pub fn code(&self, title: &str, abstract_text: &str) -> Coding {
+        let title = if is_placeholder(title) {
+            ""
+        } else {
+            title.trim()
+        };
+        let abstract_text = if is_placeholder(abstract_text) {
+            ""
+        } else {
+            abstract_text
+        };
+        if title.is_empty() && abstract_text.trim().is_empty() {
+            return Coding {
+                reasons: vec![Reason::NoText],
+                ..Coding::default()
+            };
+        }
+        HITS.with(|h| {
+            let hits = &mut *h.borrow_mut();
+            self.matcher.find(title, abstract_text, hits);
+            let mut coding = self.code_hits(title, abstract_text, hits);
+            if abstract_text.trim().is_empty() {
+                coding.reasons.push(Reason::TitleOnly);
+            }
+            if word_count(title) + word_count(abstract_text) < self.params.short_text_words {
+                coding.reasons.push(Reason::ShortText);
+            }
+            coding.reasons.sort();
+            coding.reasons.dedup();
+            coding
+        })
+    }
+
+    fn code_hits(&self, title: &str, abstract_text: &str, hits: &[Hit]) -> Coding {
+        let p = &self.params;
+        let mut scores = Scores::default();
+        let factors = self.sentence_factors(hits);
+        let mut contributions: Vec<f64> = Vec::with_capacity(hits.len());
+        for h in hits {
+            let entry = &self.lexicon.entries[h.entry as usize];
+            let mut f = entry.weight as f64;
+            if h.field == Field::Title {
+                f *= p.title_factor;
+            } else if let Some(&sf) = factors.get(&h.sentence) {
+                f *= sf;
+            }
+            contributions.push(f);
+            scores.add(entry.target, f);
+        }
+        let evidence_for = |pred: &dyn Fn(Target) -> bool| -> Vec<Evidence> {
+            let mut by_term: Vec<Evidence> = Vec::new();
+            let mut index: HashMap<String, usize> = HashMap::new();
+            for (h, &c) in hits.iter().zip(&contributions) {
+                if !pred(self.matcher.target(h.entry)) {
+                    continue;
+                }
+                let src = if h.field == Field::Title {
+                    title
+                } else {
+                    abstract_text
+                };
+                let term = src
+                    .get(h.start as usize..h.end as usize)
+                    .unwrap_or("")
+                    .to_lowercase();
+                let i = *index.entry(term.clone()).or_insert_with(|| {
+                    by_term.push(Evidence {
+                        term,
+                        count: 0,
+                        in_title: false,
+                        score: 0.0,
+                    });
+                    by_term.len() - 1
+                });
+                let e = &mut by_term[i];
+                e.count += 1;
+                e.in_title |= h.field == Field::Title;
+                e.score += c;
+            }
+            // Strongest first; ties keep the order of first appearance (stable sort).
+            by_term.sort_by(|a, b| b.score.total_cmp(&a.score));
+            by_term
+        };
+
+        let mut coding = Coding::default();
+        self.choose_hc(&scores, &mut coding, &evidence_for);
+        self.choose_rac(&scores, &mut coding, &evidence_for);
+        if coding.hc_confidence < p.low_confidence || coding.rac_confidence < p.low_confidence {
+            coding.reasons.push(Reason::LowConfidence);
+        }
+        coding
+    }
+
+    /// Weight of each abstract sentence from its context cues: aim sentences count more,
+    /// background sentences less; a sentence with both is an aim.
+    fn sentence_factors(&self, hits: &[Hit]) -> HashMap<u32, f64> {
+        let mut roles: HashMap<u32, f64> = HashMap::new();
+        for h in hits.iter().filter(|h| h.field == Field::Abstract) {
+            match self.matcher.target(h.entry) {
+                Target::Context(ContextCue::Aim) => {
+                    roles.insert(h.sentence, self.params.aim_factor);
+                }
+                Target::Context(ContextCue::Background) => {
+                    roles
+                        .entry(h.sentence)
+                        .or_insert(self.params.background_factor);
+                }
+                _ => {}
+            }
+        }
+        roles
+    }
+
+    fn choose_hc(
+        &self,
+        scores: &Scores,
+        coding: &mut Coding,
+        evidence_for: &dyn Fn(&dyn Fn(Target) -> bool) -> Vec<Evidence>,
+    ) {
+        let p = &self.params;
+        let top = scores.hc.iter().copied().fold(0.0, f64::max);
+        let mut chosen: Vec<(HealthCategory, f64)> = HealthCategory::all()
+            .map(|c| (c, scores.hc[c.index()]))
+            .filter(|&(_, s)| s >= p.hc_min && s >= p.hc_relative * top)
+            .collect();
+        sort_by_score(&mut chosen);
+        let total: f64 = scores.hc.iter().sum();
+        let runner_up = HealthCategory::all()
+            .filter(|c| !chosen.iter().any(|(k, _)| k == c))
+            .map(|c| scores.hc[c.index()])
+            .fold(0.0, f64::max);
+
+        if chosen.len() > 5 {
+            let chosen_sum: f64 = chosen.iter().map(|c| c.1).sum();
+            coding.rules.push(format!(
+                "more than five categories ({}): Generic",
+                chosen.len()
+            ));
+            coding.reasons.push(Reason::TooManyCategories);
+            let all = chosen.iter().map(|c| c.0).collect::<Vec<_>>();
+            coding.hc = vec![Share {
+                code: HealthCategory::GENERIC,
+                percent: split::WHOLE,
+                score: chosen_sum,
+                evidence: evidence_for(&|t| matches!(t, Target::Hc(c) if all.contains(&c))),
+            }];
+            coding.hc_confidence = round2(strength(chosen_sum, 6.0) * 0.8);
+            return;
+        }
+
+        let specific = chosen
+            .iter()
+            .any(|(c, _)| c.is_specific() || *c == HealthCategory::OTHER);
+        if !specific {
+            if let Some((topics, topic_score)) = self.breakdown_topics(scores) {
+                let mut cats: Vec<HealthCategory> = Vec::new();
+                for t in &topics {
+                    for c in t.categories() {
+                        if !cats.contains(&c) {
+                            cats.push(c);
+                        }
+                    }
+                }
+                let names: Vec<&str> = topics.iter().map(|t| t.name()).collect();
+                coding.reasons.push(Reason::StandardBreakdown);
+                coding.breakdown = topics.clone();
+                if cats.len() > 5 {
+                    coding.rules.push(format!(
+                        "standard breakdowns {} cover more than five categories: Generic",
+                        names.join(" + ")
+                    ));
+                    cats = vec![HealthCategory::GENERIC];
+                } else {
+                    coding
+                        .rules
+                        .push(format!("standard breakdown: {}", names.join(" + ")));
+                }
+                cats.sort();
+                let parts = split::equal(cats.len());
+                let ev = evidence_for(&|t| matches!(t, Target::Topic(x) if topics.contains(&x)));
+                coding.hc = cats
+                    .into_iter()
+                    .zip(parts)
+                    .map(|(code, percent)| Share {
+                        code,
+                        percent,
+                        score: topic_score,
+                        evidence: ev.clone(),
+                    })
+                    .collect();
+                coding.hc_confidence = round2(strength(topic_score, 6.0) * 0.8);
+                return;
+            }
+        }
+
+        if chosen.is_empty() {
+            coding.reasons.push(Reason::NoSpecificCategory);
+            coding.rules.push("no category evidence: Generic".into());
+            coding.hc = vec![Share {
+                code: HealthCategory::GENERIC,
+                percent: split::WHOLE,
+                score: 0.0,
+                evidence: Vec::new(),
+            }];
+            coding.hc_confidence = round2(0.1 * strength(top, 6.0) + 0.05);
+            return;
+        }
+
+        let scores_only: Vec<f64> = chosen.iter().map(|c| c.1).collect();
+        let parts = split::split(&scores_only, self.params.split);
+        let chosen_sum: f64 = scores_only.iter().sum();
+        let weakest = scores_only.last().copied().unwrap_or(0.0);
+        coding.hc_confidence = confidence(chosen_sum, total, weakest, runner_up, 6.0);
+        if is_close(weakest, runner_up, p.hc_min) {
+            coding.reasons.push(Reason::CloseCall);
+        }
+        coding.hc = chosen
+            .into_iter()
+            .zip(parts)
+            .map(|((code, score), percent)| Share {
+                code,
+                percent,
+                score,
+                evidence: evidence_for(&|t| t == Target::Hc(code)),
+            })
+            .collect();
+    }
+
+    /// The topics whose standardised breakdown applies, strongest first, with their evidence.
+    fn breakdown_topics(&self, scores: &Scores) -> Option<(Vec<Topic>, f64)> {
+        let top = scores.topic.iter().copied().fold(0.0, f64::max);
+        if top < self.params.topic_min {
+            return None;
+        }
+        let mut topics: Vec<(Topic, f64)> = Topic::ALL
+            .into_iter()
+            .map(|t| (t, scores.topic[t.index()]))
+            .filter(|&(_, s)| s >= self.params.topic_min && s >= 0.5 * top)
+            .collect();
+        topics.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let sum = topics.iter().map(|t| t.1).sum();
+        Some((topics.into_iter().map(|t| t.0).collect(), sum))
+    }
+
+    fn choose_rac(
+        &self,
+        scores: &Scores,
+        coding: &mut Coding,
+        evidence_for: &dyn Fn(&dyn Fn(Target) -> bool) -> Vec<Evidence>,
+    ) {
+        let p = &self.params;
+        let max_rac = if scores.programme > 0.0 { 4 } else { p.max_rac };
+        // Stage evidence of development (5) and evaluation (6), before treatment kinds.
+        let own = |g: u8| -> f64 {
+            let g = ActivityGroup(g);
+            scores.group[g.index()] + g.codes().map(|r| scores.rac[r.index()]).sum::<f64>()
+        };
+        let kind_total: f64 = scores.kind.iter().sum();
+        let treatment_group = if own(5) > own(6) {
+            ActivityGroup(5)
+        } else {
+            ActivityGroup(6)
+        };
+        let group_score = |g: ActivityGroup| -> f64 {
+            own(g.0)
+                + if g == treatment_group {
+                    kind_total
+                } else {
+                    0.0
+                }
+        };
+        // Score of a code inside its group: its own evidence, plus its treatment kind's.
+        let code_score = |r: ResearchActivity| -> f64 {
+            let mut s = scores.rac[r.index()];
+            if r.group() == treatment_group && (1..=8).contains(&r.sub()) {
+                s += scores.kind[r.sub() as usize - 1];
+            }
+            s
+        };
+
+        let mut groups: Vec<(ActivityGroup, f64)> = ActivityGroup::all()
+            .map(|g| (g, group_score(g)))
+            .filter(|g| g.1 > 0.0)
+            .collect();
+        groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let total: f64 = groups.iter().map(|g| g.1).sum();
+        let Some(&(_, top)) = groups.first() else {
+            self.rac_fallback(coding);
+            return;
+        };
+        let chosen_groups: Vec<(ActivityGroup, f64)> = groups
+            .iter()
+            .copied()
+            .filter(|&(_, s)| s >= p.rac_min && s >= p.rac_relative * top)
+            .take(max_rac)
+            .collect();
+        let weak = chosen_groups.is_empty();
+        let chosen_groups = if weak { vec![groups[0]] } else { chosen_groups };
+
+        // Step two: the code inside each chosen group.
+        let mut chosen: Vec<(ResearchActivity, f64)> = Vec::new();
+        for &(g, gs) in &chosen_groups {
+            let mut codes: Vec<(ResearchActivity, f64)> =
+                g.codes().map(|r| (r, code_score(r))).collect();
+            sort_by_score(&mut codes);
+            let (best, best_score) = codes[0];
+            let code = if best_score > 0.0 {
+                best
+            } else {
+                g.default_code()
+            };
+            chosen.push((code, gs));
+        }
+        // A second code inside the top group when it has its own strong evidence (2.1 + 2.2).
+        if chosen.len() < max_rac {
+            let g = chosen_groups[0].0;
+            let first = chosen[0].0;
+            let first_score = code_score(first);
+            let mut others: Vec<(ResearchActivity, f64)> = g
+                .codes()
+                .filter(|&r| r != first)
+                .map(|r| (r, code_score(r)))
+                .collect();
+            sort_by_score(&mut others);
+            if let Some(&(r, s)) = others.first() {
+                if s >= p.rac_min && s >= p.rac_relative * first_score.max(p.rac_min) {
+                    chosen.push((r, s));
+                }
+            }
+        }
+        sort_by_score(&mut chosen);
+        let runner_up = groups.get(chosen_groups.len()).map(|g| g.1).unwrap_or(0.0);
+        let scores_only: Vec<f64> = chosen.iter().map(|c| c.1).collect();
+        let chosen_sum: f64 = chosen_groups.iter().map(|g| g.1).sum();
+        let weakest = chosen_groups.last().map(|g| g.1).unwrap_or(0.0);
+        coding.rac_confidence = confidence(chosen_sum, total, weakest, runner_up, 5.0);
+        if weak {
+            coding.rac_confidence = round2(coding.rac_confidence * 0.5);
+            coding.reasons.push(Reason::NoActivityEvidence);
+        } else if is_close(weakest, runner_up, p.rac_min) {
+            coding.reasons.push(Reason::CloseCall);
+        }
+        let parts = split::split(&scores_only, p.split);
+        coding.rac = chosen
+            .into_iter()
+            .zip(parts)
+            .map(|((code, score), percent)| {
+                let g = code.group();
+                let kind = TreatmentKind::ALL
+                    .into_iter()
+                    .find(|k| k.sub() == code.sub());
+                let with_kind = g == treatment_group && kind.is_some();
+                Share {
+                    code,
+                    percent,
+                    score,
+                    evidence: evidence_for(&|t| match t {
+                        Target::Rac(r) => r == code,
+                        Target::Group(x) => x == g,
+                        Target::Treatment(k) => with_kind && Some(k) == kind,
+                        _ => false,
+                    }),
+                }
+            })
+            .collect();
+    }
+
+    fn rac_fallback(&self, coding: &mut Coding) {
+        // Nothing says what kind of research this is. Disease-focused awards are most often
+        // aetiology (2.1); awards with no disease, underpinning biology (1.1).
+        let generic = coding.hc.iter().all(|s| !s.code.is_specific());
+        let code = ActivityGroup(if generic { 1 } else { 2 }).default_code();
+        coding.reasons.push(Reason::NoActivityEvidence);
+        coding
+            .rules
+            .push(format!("no research activity evidence: default {code}"));
+        coding.rac = vec![Share {
+            code,
+            percent: split::WHOLE,
+            score: 0.0,
+            evidence: Vec::new(),
+        }];
+        coding.rac_confidence = 0.05;
+    }
+}
+
+/// Evidence totals of one award.
+#[derive(Debug)]
+struct Scores {
+    hc: [f64; HC_COUNT],
+    rac: [f64; RAC_COUNT],
+    group: [f64; GROUP_COUNT],
+    kind: [f64; 8],
+    topic: [f64; 6],
+    programme: f64,
+}
+
+impl Default for Scores {
+    fn default() -> Scores {
+        Scores {
+            hc: [0.0; HC_COUNT],
+            rac: [0.0; RAC_COUNT],
+            group: [0.0; GROUP_COUNT],
+            kind: [0.0; 8],
+            topic: [0.0; 6],
+            programme: 0.0,
+        }
+    }
+}
+
+impl Scores {
+    fn add(&mut self, target: Target, f: f64) {
+        match target {
+            Target::Hc(c) => self.hc[c.index()] += f,
+            Target::Rac(r) => self.rac[r.index()] += f,
+            Target::Group(g) => self.group[g.index()] += f,
+            Target::Treatment(k) => self.kind[k.index()] += f,
+            Target::Topic(t) => self.topic[t.index()] += f,
+            Target::Context(ContextCue::Programme) => self.programme += f,
+            Target::Context(_) | Target::All => {}
+        }
+    }
+}
+
+fn sort_by_score<C: Ord + Copy>(v: &mut [(C, f64)]) {
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+}
+
+/// How much evidence there is, from 0 to 1: half at `half * ln 2`.
+fn strength(score: f64, half: f64) -> f64 {
+    1.0 - (-score / half).exp()
+}
+
+/// Confidence of a dimension: the amount of evidence for the chosen codes, the share of all
+/// evidence they explain, and the margin over the best code left out.
+fn confidence(chosen: f64, total: f64, weakest: f64, runner_up: f64, half: f64) -> f64 {
+    let coverage = if total > 0.0 { chosen / total } else { 0.0 };
+    let margin = if weakest > 0.0 {
+        ((weakest - runner_up) / weakest).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    round2(strength(chosen, half) * (0.6 + 0.4 * coverage) * (0.7 + 0.3 * margin))
+}
+
+/// A close call: the best code left out has at least three quarters of the weakest chosen one's
+/// evidence, and is itself more than passing mention.
+fn is_close(weakest: f64, runner_up: f64, min: f64) -> bool {
+    runner_up >= 0.75 * weakest && runner_up >= 0.5 * min
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::load::parse_for_test;
+
+    const ENTRIES: &str = "code\tkind\tterm\tweight\n\
+        Cancer\tterm\tcancer\t3\nCancer\tterm\ttumour\t2\nOral\tterm\tmucositis\t3\n\
+        Cardio\tterm\theart failure\t3\nStroke\tterm\tstroke\t3\nMetabolic\tterm\tdiabetes\t3\n\
+        Mental\tterm\tdepression\t3\nNeuro\tterm\tepilepsy\t3\nRespiratory\tterm\tasthma\t3\n\
+        Eye\tterm\tglaucoma\t3\nSkin\tterm\tpsoriasis\t3\nGeneric\tterm\tall diseases\t2\n\
+        topic:smoking\tterm\tsmoking\t2\ntopic:diet\tterm\tdiet\t2\n\
+        2\tterm\trisk factor\t2\n2.1\tterm\tpathogenesis\t2\n2.2\tterm\texposure\t2\n\
+        5\tterm\tmouse model\t2\n6\tterm\trandomised controlled trial\t3\n6.1\tterm\tphase II\t3\n\
+        treatment:pharmaceutical\tterm\tchemotherapy\t2\ntreatment:psychological\tterm\tcognitive behavioural therapy\t2\n\
+        3.1\tterm\tcessation\t2\ncontext:aim\tterm\twe will\t1\ncontext:background\tterm\tis common\t1\n\
+        context:programme\tterm\tprogramme grant\t1\n1\tterm\tnormal\t2\n4\tterm\tdiagnosis\t2\n8.2\tterm\tcost effectiveness\t3\n";
+
+    fn coder() -> Coder {
+        Coder::new(
+            parse_for_test(&[("e.tsv", ENTRIES)]).unwrap(),
+            Params::default(),
+        )
+        .unwrap()
+    }
+
+    fn hc(c: &Coding) -> String {
+        c.hc.iter()
+            .map(|s| format!("{}:{}", s.code, split::format_percent(s.percent)))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+    fn rac(c: &Coding) -> String {
+        c.rac
+            .iter()
+            .map(|s| format!("{}:{}", s.code, split::format_percent(s.percent)))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    #[test]
+    fn single_category_and_sequelae_split() {
+        let c = coder();
+        let k = c.code(
+            "Tumour pathogenesis",
+            "We will study cancer pathogenesis in tumour cells.",
+        );
+        assert_eq!(hc(&k), "Cancer:100");
+        assert_eq!(rac(&k), "2.1:100");
+        let k = c.code(
+            "Oral mucositis after cancer chemotherapy",
+            "Mucositis in cancer patients.",
+        );
+        assert_eq!(hc(&k), "Cancer:50;Oral:50");
+    }
+
+    #[test]
+    fn three_way_split_rounds_to_100() {
+        let k = coder().code("Diabetes, depression and epilepsy", "A risk factor study.");
+        // Equal evidence: ties keep the HRCS table order; the first gets the extra hundredth.
+        assert_eq!(hc(&k), "Mental:33.34;Metabolic:33.33;Neuro:33.33");
+        assert_eq!(k.hc.iter().map(|s| s.percent).sum::<u32>(), 10_000);
+    }
+
+    #[test]
+    fn more_than_five_categories_is_generic() {
+        let k = coder().code(
+            "Cancer, heart failure, stroke, diabetes, depression and asthma",
+            "A risk factor study across conditions.",
+        );
+        assert_eq!(hc(&k), "Generic:100");
+        assert!(k.reasons.contains(&Reason::TooManyCategories));
+    }
+
+    #[test]
+    fn standard_breakdown_only_without_a_disease() {
+        let c = coder();
+        let k = c.code(
+            "Smoking cessation in young adults",
+            "We will test smoking cessation support.",
+        );
+        assert_eq!(hc(&k), "Cancer:25;Cardio:25;Respiratory:25;Stroke:25");
+        assert_eq!(rac(&k), "3.1:100");
+        assert!(k.reasons.contains(&Reason::StandardBreakdown));
+        let k = c.code(
+            "Smoking and asthma",
+            "Smoking cessation in people with asthma.",
+        );
+        assert_eq!(hc(&k), "Respiratory:100");
+        // Two topics whose breakdowns together exceed five categories: Generic.
+        let k = c.code("Smoking and diet", "Smoking and diet in adults.");
+        assert_eq!(hc(&k), "Generic:100");
+    }
+
+    #[test]
+    fn generic_fallback_and_no_text() {
+        let c = coder();
+        let k = c.code(
+            "A study of things",
+            "Nothing in the lexicon is mentioned here at all.",
+        );
+        assert_eq!(hc(&k), "Generic:100");
+        assert!(k.reasons.contains(&Reason::NoSpecificCategory));
+        assert!(k.reasons.contains(&Reason::NoActivityEvidence));
+        assert_eq!(rac(&k), "1.1:100");
+        let k = c.code("", "Not available in public dataset");
+        assert!(k.hc.is_empty() && k.rac.is_empty());
+        assert_eq!(k.reasons, vec![Reason::NoText]);
+        let k = c.code("Cancer pathogenesis", "n/a");
+        assert_eq!(hc(&k), "Cancer:100");
+        assert!(k.reasons.contains(&Reason::TitleOnly));
+    }
+
+    #[test]
+    fn treatment_kind_follows_the_stage() {
+        let c = coder();
+        let k = c.code(
+            "Chemotherapy for cancer",
+            "A randomised controlled trial of chemotherapy.",
+        );
+        assert_eq!(rac(&k), "6.1:100");
+        let k = c.code(
+            "Chemotherapy for cancer",
+            "A mouse model to develop chemotherapy.",
+        );
+        assert_eq!(rac(&k), "5.1:100");
+        let k = c.code(
+            "Cognitive behavioural therapy for depression",
+            "A randomised controlled trial.",
+        );
+        assert_eq!(rac(&k), "6.6:100");
+    }
+
+    #[test]
+    fn two_groups_at_most_unless_a_programme() {
+        let c = coder();
+        let text = "Pathogenesis and risk factor work; diagnosis; cost effectiveness; a randomised controlled trial.";
+        let k = c.code("Cancer", text);
+        assert!(k.rac.len() <= 2);
+        assert_eq!(k.rac.iter().map(|s| s.percent).sum::<u32>(), 10_000);
+        let k = c.code("Cancer programme grant", text);
+        assert!(k.rac.len() > 2 && k.rac.len() <= 4, "{}", rac(&k));
+        assert_eq!(k.rac.iter().map(|s| s.percent).sum::<u32>(), 10_000);
+    }
+
+    #[test]
+    fn background_counts_less_than_aims() {
+        let c = coder();
+        // Diabetes appears only in a background sentence; the aim is about heart failure.
+        let k = c.code(
+            "A study",
+            "Diabetes is common. We will study heart failure in a risk factor cohort.",
+        );
+        assert_eq!(hc(&k), "Cardio:100");
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "",
+            " n/a ",
+            "Redacted",
+            "[Not available in public dataset]",
+            "-",
+            "No data entered",
+        ] {
+            assert!(is_placeholder(p), "{p:?}");
+        }
+        assert!(!is_placeholder("Asthma in children"));
+    }
+}

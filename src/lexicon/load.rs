@@ -1,0 +1,533 @@
+//! Reading and validating lexicon files.
+//!
+//! Every file is read in full and every line checked before anything is used, so a coder sees
+//! all problems of an edit at once, each with `file:line`, instead of fixing them one run at a
+//! time.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{Entry, EntryKind, Example, Lexicon, Location, Target};
+use crate::text::normalise_term;
+
+include!(concat!(env!("OUT_DIR"), "/default_lexicons.rs"));
+
+/// Largest compiled size of one lexicon regex (bytes of the compiled program). Keeps a careless
+/// pattern such as `\w{1000}` from eating memory or start-up time.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// One thing wrong in a lexicon set.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// A lexicon set that failed validation, with every problem found.
+#[derive(Debug)]
+pub struct LexiconError {
+    pub source: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "lexicon set {} has {} problem(s); fix them and run again (`hrcs lexicon check` lists them):",
+            self.source,
+            self.problems.len()
+        )?;
+        for p in &self.problems {
+            writeln!(f, "  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LexiconError {}
+
+/// The lexicon set embedded in the binary.
+pub fn load_default() -> Result<Lexicon, LexiconError> {
+    let files = DEFAULT_LEXICON_FILES
+        .iter()
+        .map(|(p, c)| (p.to_string(), Ok(c.as_bytes().to_vec())))
+        .collect();
+    parse_set("(embedded default)", "lexicons", files)
+}
+
+/// Reads the lexicon set in `dir`.
+pub fn load_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
+    let shown = dir.display().to_string();
+    let fail = |message: String| LexiconError {
+        source: shown.clone(),
+        problems: vec![Problem {
+            location: Location {
+                file: shown.clone(),
+                line: 0,
+            },
+            message,
+        }],
+    };
+    if !dir.is_dir() {
+        return Err(fail(
+            "not a folder: give --lexicons the folder that holds the lexicon files".into(),
+        ));
+    }
+    let mut paths = Vec::new();
+    collect_files(dir, &mut paths).map_err(|e| fail(format!("cannot list the folder: {e}")))?;
+    paths.sort();
+    if paths.is_empty() {
+        return Err(fail("no .tsv or .csv lexicon files in this folder".into()));
+    }
+    let files = paths
+        .iter()
+        .map(|p| {
+            let rel = p
+                .strip_prefix(dir)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(p).map_err(|e| e.to_string()))
+        })
+        .collect();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| shown.clone());
+    parse_set(&shown, &name, files)
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("tsv" | "csv")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+type FileContents = Result<Vec<u8>, String>;
+
+/// Parses and validates a whole set given as (relative path, contents) pairs.
+fn parse_set(
+    source: &str,
+    default_name: &str,
+    files: Vec<(String, FileContents)>,
+) -> Result<Lexicon, LexiconError> {
+    let mut lex = Lexicon {
+        name: default_name.to_string(),
+        version: "unversioned".to_string(),
+        language: "en".to_string(),
+        hash: String::new(),
+        entries: Vec::new(),
+        examples: Vec::new(),
+        files: Vec::new(),
+    };
+    let mut problems = Vec::new();
+    let mut hasher = Sha256::new();
+    for (rel, contents) in files {
+        let shown = if source.starts_with('(') {
+            format!("lexicons/{rel}")
+        } else {
+            Path::new(source).join(&rel).display().to_string()
+        };
+        let at = |line: u64| Location {
+            file: shown.clone(),
+            line,
+        };
+        let bytes = match contents {
+            Ok(b) => b,
+            Err(e) => {
+                problems.push(Problem {
+                    location: at(0),
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        hasher.update((rel.len() as u64).to_le_bytes());
+        hasher.update(rel.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+        lex.files.push(rel.clone());
+        let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
+        {
+            Ok(t) => t.to_string(),
+            Err(e) => {
+                let line = 1 + bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                problems.push(Problem {
+                    location: at(line as u64),
+                    message: "not UTF-8: save the file as UTF-8 text".into(),
+                });
+                continue;
+            }
+        };
+        let delimiter = if rel.ends_with(".csv") { b',' } else { b'\t' };
+        let table = match read_table(&text, delimiter) {
+            Ok(t) => t,
+            Err((line, msg)) => {
+                problems.push(Problem {
+                    location: at(line),
+                    message: msg,
+                });
+                continue;
+            }
+        };
+        let Some((header_line, header)) = table.first() else {
+            continue; // an empty file or only comments: nothing to add
+        };
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let file_name = rel.rsplit('/').next().unwrap_or(&rel);
+        if file_name == "manifest.tsv" || file_name == "manifest.csv" {
+            for (_, row) in table.iter() {
+                let key = row.first().map(|s| s.trim()).unwrap_or("");
+                let value = row.get(1).map(|s| s.trim().to_string()).unwrap_or_default();
+                match key {
+                    "name" => lex.name = value,
+                    "version" => lex.version = value,
+                    "language" => lex.language = value,
+                    _ => {}
+                }
+            }
+        } else if col("term").is_some() {
+            parse_entries(&table[1..], &header, &at, &mut lex.entries, &mut problems);
+        } else if col("text").is_some() && col("expect").is_some() {
+            parse_examples(&table[1..], &header, &at, &mut lex.examples, &mut problems);
+        } else {
+            problems.push(Problem {
+                location: at(*header_line),
+                message: "header has neither a `term` column (entry file) nor `text` and `expect` \
+                          columns (examples file)"
+                    .into(),
+            });
+        }
+    }
+    check_duplicates(&lex.entries, &mut problems);
+    lex.hash = hex(&hasher.finalize());
+    if problems.is_empty() {
+        Ok(lex)
+    } else {
+        problems.sort();
+        Err(LexiconError {
+            source: source.to_string(),
+            problems,
+        })
+    }
+}
+
+/// Splits a file into (line number, fields) rows, skipping comments and blank lines.
+fn read_table(text: &str, delimiter: u8) -> Result<Vec<(u64, Vec<String>)>, (u64, String)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        // TSV files from spreadsheets quote only fields that need it; plain TSV never does, and
+        // a lone quote inside a regex must stay a quote.
+        .quoting(delimiter == b',')
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            (line, format!("unreadable line: {e}"))
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        rows.push((line, rec.iter().map(|f| f.to_string()).collect()));
+    }
+    Ok(rows)
+}
+
+fn field<'a>(row: &'a [String], header: &[String], name: &str) -> &'a str {
+    header
+        .iter()
+        .position(|h| h == name)
+        .and_then(|i| row.get(i))
+        .map(|s| s.trim())
+        .unwrap_or("")
+}
+
+fn parse_entries(
+    rows: &[(u64, Vec<String>)],
+    header: &[String],
+    at: &dyn Fn(u64) -> Location,
+    out: &mut Vec<Entry>,
+    problems: &mut Vec<Problem>,
+) {
+    if !header.iter().any(|h| h == "code") {
+        problems.push(Problem {
+            location: at(rows.first().map(|r| r.0 - 1).unwrap_or(1)),
+            message: "entry file has no `code` column".into(),
+        });
+        return;
+    }
+    for (line, row) in rows {
+        let mut fail = |message: String| {
+            problems.push(Problem {
+                location: at(*line),
+                message,
+            })
+        };
+        let code = field(row, header, "code");
+        let kind_text = field(row, header, "kind");
+        let term = field(row, header, "term");
+        let weight_text = field(row, header, "weight");
+        let Some(kind) = EntryKind::parse(kind_text) else {
+            fail(format!(
+                "unknown kind {kind_text:?}: use term, acronym, regex or exclude"
+            ));
+            continue;
+        };
+        let target = match Target::parse(code) {
+            Some(t) => t,
+            None if code.is_empty() => {
+                fail("empty code".into());
+                continue;
+            }
+            None => {
+                fail(format!(
+                    "unknown code {code:?}: use an HRCS health category short name (Cancer, Neuro, ...), \
+                     a research activity code (2.1) or group (2), treatment:KIND, topic:NAME, \
+                     context:aim|background|programme, or * for exclusions"
+                ));
+                continue;
+            }
+        };
+        if target == Target::All && kind != EntryKind::Exclude {
+            fail("code * is only for exclude entries".into());
+            continue;
+        }
+        if term.is_empty() {
+            fail("empty term".into());
+            continue;
+        }
+        let weight = if weight_text.is_empty() {
+            1.0
+        } else {
+            match weight_text.parse::<f32>() {
+                Ok(w) if w.is_finite() && w > 0.0 && w <= 10.0 => w,
+                _ => {
+                    fail(format!(
+                        "weight {weight_text:?} is not a number above 0 and at most 10"
+                    ));
+                    continue;
+                }
+            }
+        };
+        match kind {
+            EntryKind::Regex => {
+                if let Err(e) = compile_regex(term) {
+                    fail(format!("bad regex {term:?}: {}", one_line(&e.to_string())));
+                    continue;
+                }
+            }
+            EntryKind::Acronym if !term.chars().any(|c| c.is_alphabetic()) => {
+                fail(format!("acronym {term:?} has no letters"));
+                continue;
+            }
+            _ if normalise_term(term).is_empty() => {
+                fail(format!("term {term:?} is empty once normalised"));
+                continue;
+            }
+            _ => {}
+        }
+        let id = field(row, header, "id");
+        out.push(Entry {
+            target,
+            kind,
+            term: term.to_string(),
+            weight,
+            note: field(row, header, "note").to_string(),
+            id: (!id.is_empty()).then(|| id.to_string()),
+            location: at(*line),
+        });
+    }
+}
+
+fn parse_examples(
+    rows: &[(u64, Vec<String>)],
+    header: &[String],
+    at: &dyn Fn(u64) -> Location,
+    out: &mut Vec<Example>,
+    problems: &mut Vec<Problem>,
+) {
+    for (line, row) in rows {
+        let mut fail = |message: String| {
+            problems.push(Problem {
+                location: at(*line),
+                message,
+            })
+        };
+        let code = field(row, header, "code");
+        let target = match Target::parse(code) {
+            Some(t @ (Target::Hc(_) | Target::Rac(_) | Target::Topic(_))) => t,
+            _ => {
+                fail(format!(
+                    "example code {code:?} must be a health category, a research activity code or topic:NAME"
+                ));
+                continue;
+            }
+        };
+        let expect = match field(row, header, "expect").to_ascii_lowercase().as_str() {
+            "yes" | "y" | "true" | "1" => true,
+            "no" | "n" | "false" | "0" => false,
+            other => {
+                fail(format!("expect {other:?} must be yes or no"));
+                continue;
+            }
+        };
+        let text = field(row, header, "text");
+        if text.is_empty() {
+            fail("empty example text".into());
+            continue;
+        }
+        out.push(Example {
+            target,
+            expect,
+            text: text.to_string(),
+            note: field(row, header, "note").to_string(),
+            location: at(*line),
+        });
+    }
+}
+
+fn check_duplicates(entries: &[Entry], problems: &mut Vec<Problem>) {
+    let mut seen: HashMap<(Target, EntryKind, String), &Location> = HashMap::new();
+    let mut ids: HashMap<&str, &Location> = HashMap::new();
+    for e in entries {
+        let key_term = match e.kind {
+            EntryKind::Acronym | EntryKind::Regex => e.term.clone(),
+            _ => normalise_term(&e.term),
+        };
+        if let Some(first) = seen.insert((e.target, e.kind, key_term), &e.location) {
+            problems.push(Problem {
+                location: e.location.clone(),
+                message: format!(
+                    "duplicate entry: {} {} {:?} is already at {first}",
+                    e.target,
+                    e.kind.name(),
+                    e.term
+                ),
+            });
+        }
+        if let Some(id) = &e.id {
+            if let Some(first) = ids.insert(id, &e.location) {
+                problems.push(Problem {
+                    location: e.location.clone(),
+                    message: format!("duplicate id {id:?}, already used at {first}"),
+                });
+            }
+        }
+    }
+}
+
+/// Compiles a lexicon pattern the way the matcher will run it: on normalised bytes, ASCII
+/// semantics for classes and boundaries (Unicode word boundaries cost two orders of magnitude),
+/// with a size limit.
+pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT * 2)
+        .build()
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+pub(crate) fn parse_for_test(files: &[(&str, &str)]) -> Result<Lexicon, LexiconError> {
+    let files = files
+        .iter()
+        .map(|(p, c)| (p.to_string(), Ok(c.as_bytes().to_vec())))
+        .collect();
+    parse_set("test", "test", files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_every_problem_with_file_and_line() {
+        let entries = "code\tkind\tterm\tweight\n\
+                       Cancer\tterm\ttumour\t2\n\
+                       Heart\tterm\tangina\t2\n\
+                       Neuro\tregex\t(unclosed\t1\n\
+                       Cancer\tterm\t   \t1\n\
+                       Cancer\tterm\tTumour\t3\n\
+                       Cancer\tbogus\tx\t1\n\
+                       Cancer\tterm\tneoplasm\t11\n";
+        let err = parse_for_test(&[("hc.tsv", entries)]).unwrap_err();
+        let msgs: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 6, "{msgs:#?}");
+        assert!(
+            msgs[0].starts_with("test/hc.tsv:3: unknown code \"Heart\""),
+            "{}",
+            msgs[0]
+        );
+        assert!(msgs[1].starts_with("test/hc.tsv:4: bad regex"));
+        assert!(msgs[2].starts_with("test/hc.tsv:5: empty term"));
+        assert!(msgs[3].contains("hc.tsv:6: duplicate entry") && msgs[3].contains("hc.tsv:2"));
+        assert!(msgs[4].starts_with("test/hc.tsv:7: unknown kind"));
+        assert!(msgs[5].starts_with("test/hc.tsv:8: weight"));
+    }
+
+    #[test]
+    fn reads_manifest_examples_and_comments() {
+        let lex = parse_for_test(&[
+            ("manifest.tsv", "key\tvalue\nname\tdemo\nversion\t1.2\n"),
+            ("a.tsv", "# comment\ncode\tterm\tweight\tid\nCancer\ttumour\t2\tC-1\n\n6\trandomised\t2\t\n"),
+            ("ex.tsv", "code\texpect\ttext\nCancer\tyes\tA tumour study\nCancer\tno\tCancer Research UK funds a heart study\n"),
+            ("b.csv", "code,kind,term\n*,exclude,\"Cancer Research UK\"\n"),
+        ])
+        .unwrap();
+        assert_eq!(lex.name, "demo");
+        assert_eq!(lex.version, "1.2");
+        assert_eq!(lex.entries.len(), 3);
+        assert_eq!(lex.entries[0].location.line, 3);
+        assert_eq!(lex.entries[0].id.as_deref(), Some("C-1"));
+        assert_eq!(lex.entries[2].kind, EntryKind::Exclude);
+        assert_eq!(lex.examples.len(), 2);
+        assert!(!lex.examples[1].expect);
+        assert_eq!(lex.hash.len(), 64);
+    }
+
+    #[test]
+    fn default_set_is_valid() {
+        let lex = load_default().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!lex.entries.is_empty());
+    }
+}

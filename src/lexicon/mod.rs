@@ -1,0 +1,182 @@
+//! Lexicons: the editable knowledge behind every code.
+//!
+//! A lexicon set is a folder of tab- or comma-separated files (documented in `docs/lexicons.md`):
+//! entries (a code, a term or pattern, its kind, a weight), examples that the set must pass, and a
+//! manifest. This module holds the in-memory model; [`load`] reads and validates files.
+
+pub mod load;
+
+use std::fmt;
+
+use crate::hrcs::breakdown::Topic;
+use crate::hrcs::{ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind};
+
+pub use load::{load_default, load_dir, LexiconError, Problem};
+
+/// What a lexicon entry is evidence for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    Hc(HealthCategory),
+    Rac(ResearchActivity),
+    Group(ActivityGroup),
+    Treatment(TreatmentKind),
+    Topic(Topic),
+    Context(ContextCue),
+    /// Every code: only for exclusion phrases.
+    All,
+}
+
+/// Sentence cues that weigh the evidence of the sentence they stand in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContextCue {
+    /// The sentence states what the award will do.
+    Aim,
+    /// The sentence gives background or motivation.
+    Background,
+    /// The award is a large programme or centre (HRCS then allows up to four activity codes).
+    Programme,
+}
+
+impl Target {
+    /// Parses the `code` column of a lexicon entry.
+    pub fn parse(s: &str) -> Option<Target> {
+        let s = s.trim();
+        if s == "*" {
+            return Some(Target::All);
+        }
+        if let Some((prefix, name)) = s.split_once(':') {
+            let name = name.trim();
+            return match prefix.trim().to_ascii_lowercase().as_str() {
+                "topic" => Topic::parse(name).map(Target::Topic),
+                "treatment" => TreatmentKind::parse(name).map(Target::Treatment),
+                "context" => match name.to_ascii_lowercase().as_str() {
+                    "aim" => Some(Target::Context(ContextCue::Aim)),
+                    "background" => Some(Target::Context(ContextCue::Background)),
+                    "programme" | "program" => Some(Target::Context(ContextCue::Programme)),
+                    _ => None,
+                },
+                _ => None,
+            };
+        }
+        if let Some(hc) = HealthCategory::parse(s) {
+            return Some(Target::Hc(hc));
+        }
+        if let Some(g) = ActivityGroup::parse(s) {
+            return Some(Target::Group(g));
+        }
+        ResearchActivity::parse(s)
+            .filter(|_| !s.contains(' '))
+            .map(Target::Rac)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Hc(c) => write!(f, "{c}"),
+            Target::Rac(r) => write!(f, "{r}"),
+            Target::Group(g) => write!(f, "{g}"),
+            Target::Treatment(k) => write!(f, "treatment:{}", k.name()),
+            Target::Topic(t) => write!(f, "topic:{}", t.name()),
+            Target::Context(ContextCue::Aim) => f.write_str("context:aim"),
+            Target::Context(ContextCue::Background) => f.write_str("context:background"),
+            Target::Context(ContextCue::Programme) => f.write_str("context:programme"),
+            Target::All => f.write_str("*"),
+        }
+    }
+}
+
+/// How an entry's term is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntryKind {
+    /// Literal phrase, case-insensitive, whole words, plural endings allowed.
+    Term,
+    /// Literal matched with its exact case (MS, AD, ALL).
+    Acronym,
+    /// Regular expression over the normalised text.
+    Regex,
+    /// Phrase whose matches are never evidence.
+    Exclude,
+}
+
+impl EntryKind {
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "term" | "literal" => Some(EntryKind::Term),
+            "acronym" | "abbreviation" => Some(EntryKind::Acronym),
+            "regex" | "pattern" => Some(EntryKind::Regex),
+            "exclude" | "exclusion" => Some(EntryKind::Exclude),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryKind::Term => "term",
+            EntryKind::Acronym => "acronym",
+            EntryKind::Regex => "regex",
+            EntryKind::Exclude => "exclude",
+        }
+    }
+}
+
+/// Where a line came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: String,
+    pub line: u64,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One lexicon line.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub target: Target,
+    pub kind: EntryKind,
+    /// The term or pattern as written in the file.
+    pub term: String,
+    pub weight: f32,
+    pub note: String,
+    pub id: Option<String>,
+    pub location: Location,
+}
+
+/// A text that must (or must not) get a code.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub target: Target,
+    pub expect: bool,
+    pub text: String,
+    pub note: String,
+    pub location: Location,
+}
+
+/// A validated lexicon set.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub name: String,
+    pub version: String,
+    pub language: String,
+    /// SHA-256 over every file of the set, in hex.
+    pub hash: String,
+    pub entries: Vec<Entry>,
+    pub examples: Vec<Example>,
+    /// The files read, relative to the set's folder.
+    pub files: Vec<String>,
+}
+
+impl Lexicon {
+    /// `name@version` plus the first 12 hex digits of the hash: what outputs carry.
+    pub fn label(&self) -> String {
+        format!(
+            "{}@{}+{}",
+            self.name,
+            self.version,
+            &self.hash[..12.min(self.hash.len())]
+        )
+    }
+}

@@ -1,0 +1,344 @@
+//! The compiled matcher: finds every lexicon entry in an award's title and abstract.
+//!
+//! Literal terms, acronyms and exclusion phrases go into one Aho-Corasick automaton run over the
+//! normalised text; regular expressions are screened with one `RegexSet` and only the patterns
+//! that match are run to find their places. Candidate matches must stand on whole words. Then:
+//!
+//! 1. exclusion phrases drop the matches they overlap (all codes, or only their own code);
+//! 2. overlapping matches resolve leftmost-longest within each *layer* (health categories with
+//!    their topics; research activities with their groups and treatment kinds; context cues), so
+//!    "breast cancer screening" hides "cancer", while a research-activity phrase never hides a
+//!    disease name.
+//!
+//! Every match keeps its field, byte offsets and sentence, so coding can weigh aims against
+//! background. The matcher is immutable and shared between threads; scratch space is per thread.
+
+use std::cell::RefCell;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
+
+use crate::lexicon::load::{compile_regex, REGEX_SIZE_LIMIT};
+use crate::lexicon::{EntryKind, Lexicon, Target};
+use crate::text::{
+    normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
+    word_end_with_plural,
+};
+
+/// Which part of an award a match stands in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Title = 0,
+    Abstract = 1,
+}
+
+/// One accepted match of a lexicon entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Index into [`Lexicon::entries`].
+    pub entry: u32,
+    pub field: Field,
+    pub start: u32,
+    pub end: u32,
+    /// Sentence index within the field (the title is one sentence).
+    pub sentence: u32,
+}
+
+/// The layers inside which overlapping matches compete.
+fn layer(target: Target) -> u8 {
+    match target {
+        Target::Hc(_) | Target::Topic(_) => 0,
+        Target::Rac(_) | Target::Group(_) | Target::Treatment(_) => 1,
+        Target::Context(_) => 2,
+        Target::All => 3,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    start: u32,
+    end: u32,
+    entry: u32,
+}
+
+#[derive(Default)]
+struct Scratch {
+    norm: Vec<u8>,
+    candidates: Vec<Candidate>,
+    exclusions: Vec<(u32, u32, Target)>,
+    sentences: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// A lexicon compiled for matching.
+pub struct Matcher {
+    automaton: AhoCorasick,
+    /// Automaton pattern id -> the entries with that normalised literal.
+    pattern_entries: Vec<Vec<u32>>,
+    regex_set: RegexSet,
+    /// Regex set index -> (entry, compiled pattern).
+    regexes: Vec<(u32, Regex)>,
+    targets: Vec<Target>,
+    kinds: Vec<EntryKind>,
+    /// The literal of acronym entries, to check case on the original text.
+    acronyms: Vec<Option<String>>,
+}
+
+impl Matcher {
+    /// Compiles a validated lexicon. Fails only if the automaton or regex set exceed their size
+    /// limits, which validation of single entries cannot see.
+    pub fn new(lexicon: &Lexicon) -> anyhow::Result<Matcher> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_entries: Vec<Vec<u32>> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
+        let mut regex_sources = Vec::new();
+        let mut regexes = Vec::new();
+        let mut acronyms = Vec::with_capacity(lexicon.entries.len());
+        for (i, e) in lexicon.entries.iter().enumerate() {
+            let i = i as u32;
+            acronyms.push((e.kind == EntryKind::Acronym).then(|| e.term.clone()));
+            match e.kind {
+                EntryKind::Regex => {
+                    regex_sources.push(e.term.clone());
+                    regexes.push((i, compile_regex(&e.term)?));
+                }
+                _ => {
+                    let norm = normalise_term(&e.term);
+                    let id = *index.entry(norm.clone()).or_insert_with(|| {
+                        patterns.push(norm);
+                        pattern_entries.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    pattern_entries[id].push(i);
+                }
+            }
+        }
+        // A DFA over pre-lowered text is the fastest engine measured for a few thousand terms
+        // (docs/benchmarks.md); overlapping search so that a failed whole-word check on a long
+        // term never hides a shorter term that starts at the same place.
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+            })?;
+        let regex_set = RegexSetBuilder::new(&regex_sources)
+            .unicode(false)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT * 16)
+            .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
+            .build()?;
+        Ok(Matcher {
+            automaton,
+            pattern_entries,
+            regex_set,
+            regexes,
+            targets: lexicon.entries.iter().map(|e| e.target).collect(),
+            kinds: lexicon.entries.iter().map(|e| e.kind).collect(),
+            acronyms,
+        })
+    }
+
+    /// The target of entry `i`.
+    pub fn target(&self, entry: u32) -> Target {
+        self.targets[entry as usize]
+    }
+
+    /// Finds the accepted matches in a title and an abstract, appending them to `hits` in order
+    /// of field and position.
+    pub fn find(&self, title: &str, abstract_text: &str, hits: &mut Vec<Hit>) {
+        hits.clear();
+        SCRATCH.with(|s| {
+            let s = &mut *s.borrow_mut();
+            for (field, text) in [(Field::Title, title), (Field::Abstract, abstract_text)] {
+                if !text.is_empty() {
+                    self.find_in_field(field, text, s, hits);
+                }
+            }
+        });
+    }
+
+    fn find_in_field(&self, field: Field, text: &str, s: &mut Scratch, hits: &mut Vec<Hit>) {
+        // Taken out of the scratch space while candidates are pushed into it; put back below.
+        let mut norm_buf = std::mem::take(&mut s.norm);
+        normalise_into(text, &mut norm_buf);
+        let norm = &norm_buf[..];
+        s.candidates.clear();
+        s.exclusions.clear();
+        for m in self.automaton.find_overlapping_iter(norm) {
+            let (start, end) = (m.start(), m.end());
+            if start > 0 && crate::text::is_word_byte(norm[start - 1]) {
+                continue;
+            }
+            let Some(word_end) = word_end_with_plural(norm, end) else {
+                continue;
+            };
+            for &entry in &self.pattern_entries[m.pattern().as_usize()] {
+                if let Some(acronym) = &self.acronyms[entry as usize] {
+                    // Exact case, on the original text; the plural ending may follow.
+                    if text.as_bytes().get(start..end) != Some(acronym.as_bytes()) {
+                        continue;
+                    }
+                }
+                self.push_candidate(s, start, word_end, entry);
+            }
+        }
+        if !self.regexes.is_empty() {
+            for idx in self.regex_set.matches(norm).iter() {
+                let (entry, re) = &self.regexes[idx];
+                for m in re.find_iter(norm) {
+                    if m.start() < m.end() && on_word_boundaries(norm, m.start(), m.end()) {
+                        self.push_candidate(s, m.start(), m.end(), *entry);
+                    }
+                }
+            }
+        }
+        s.norm = norm_buf;
+        if !s.exclusions.is_empty() {
+            let exclusions = &s.exclusions;
+            let targets = &self.targets;
+            s.candidates.retain(|c| {
+                !exclusions.iter().any(|&(xs, xe, xt)| {
+                    c.start < xe
+                        && xs < c.end
+                        && (xt == Target::All || xt == targets[c.entry as usize])
+                })
+            });
+        }
+        // Leftmost-longest within each layer; several entries with the very same span all count.
+        let targets = &self.targets;
+        s.candidates.sort_unstable_by_key(|c| {
+            (
+                layer(targets[c.entry as usize]),
+                c.start,
+                std::cmp::Reverse(c.end),
+                c.entry,
+            )
+        });
+        sentence_starts(text, &mut s.sentences);
+        // (layer, start, end) of the last accepted match.
+        let mut last: Option<(u8, u32, u32)> = None;
+        for c in &s.candidates {
+            let l = layer(targets[c.entry as usize]);
+            if let Some((ll, ls, le)) = last {
+                if ll == l && c.start < le && !(c.start == ls && c.end == le) {
+                    continue;
+                }
+            }
+            last = Some((l, c.start, c.end));
+            let sentence = if field == Field::Title {
+                0
+            } else {
+                sentence_of(&s.sentences, c.start as usize) as u32
+            };
+            hits.push(Hit {
+                entry: c.entry,
+                field,
+                start: c.start,
+                end: c.end,
+                sentence,
+            });
+        }
+        let first = hits.partition_point(|h| h.field < field);
+        hits[first..].sort_unstable_by_key(|h| (h.start, h.end, h.entry));
+    }
+
+    fn push_candidate(&self, s: &mut Scratch, start: usize, end: usize, entry: u32) {
+        let (start, end) = (start as u32, end as u32);
+        if self.kinds[entry as usize] == EntryKind::Exclude {
+            s.exclusions
+                .push((start, end, self.targets[entry as usize]));
+        } else {
+            s.candidates.push(Candidate { start, end, entry });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::load::parse_for_test;
+
+    fn hits(lex: &Lexicon, title: &str, text: &str) -> Vec<(String, String)> {
+        let m = Matcher::new(lex).unwrap();
+        let mut hits = Vec::new();
+        m.find(title, text, &mut hits);
+        hits.iter()
+            .map(|h| {
+                let src = if h.field == Field::Title { title } else { text };
+                (
+                    lex.entries[h.entry as usize].target.to_string(),
+                    src[h.start as usize..h.end as usize].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn lex(entries: &str) -> Lexicon {
+        parse_for_test(&[("e.tsv", &format!("code\tkind\tterm\tweight\n{entries}"))]).unwrap()
+    }
+
+    #[test]
+    fn leftmost_longest_whole_words_and_plurals() {
+        let l = lex("Cancer\tterm\tcancer\t2\nCancer\tterm\tbreast cancer\t3\n4.4\tterm\tbreast cancer screening\t3\nRespiratory\tterm\tlung\t1\nCancer\tregex\tlung (cancer|carcinoma)s?\t3\n");
+        let got = hits(
+            &l,
+            "",
+            "Breast cancer screening for cancers; lung carcinomas; lungs; precancerous.",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("Cancer".into(), "Breast cancer".into()),
+                ("4.4".into(), "Breast cancer screening".into()),
+                ("Cancer".into(), "cancers".into()),
+                ("Cancer".into(), "lung carcinomas".into()),
+                ("Respiratory".into(), "lungs".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn exclusions_and_acronyms() {
+        let l = lex("Cancer\tterm\tcancer\t2\n*\texclude\tCancer Research UK\t\nNeuro\tacronym\tMS\t1\nNeuro\texclude\tmass spectrometry (MS)\t\n1.1\tterm\tmass spectrometry\t1\n");
+        let got = hits(
+            &l,
+            "Funded by Cancer Research UK",
+            "Using mass spectrometry (MS) in ms timescales; MS patients; cancer.",
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("1.1".into(), "mass spectrometry".into()),
+                ("Neuro".into(), "MS".into()),
+                ("Cancer".into(), "cancer".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_long_match_does_not_hide_a_short_one() {
+        let l = lex("Cancer\tterm\tbreast cancer\t3\nReproduction\tterm\tbreast\t1\n");
+        assert_eq!(
+            hits(&l, "", "breast cancerous tissue"),
+            vec![("Reproduction".into(), "breast".into())]
+        );
+    }
+
+    #[test]
+    fn sentences_are_recorded() {
+        let l = lex("Cancer\tterm\tcancer\t2\n");
+        let m = Matcher::new(&l).unwrap();
+        let mut h = Vec::new();
+        m.find("Cancer", "Background here. We study cancer.", &mut h);
+        assert_eq!(h.len(), 2);
+        assert_eq!((h[0].field, h[0].sentence), (Field::Title, 0));
+        assert_eq!((h[1].field, h[1].sentence), (Field::Abstract, 1));
+    }
+}

@@ -1,0 +1,160 @@
+//! The coding pipeline: a reader thread parses inputs into batches and sends them through a
+//! bounded channel (so memory stays flat however long the input); each batch is coded in
+//! parallel with rayon, whose `collect` keeps input order; the writer takes batches one after the
+//! other. Output is therefore identical at any thread count.
+
+use std::sync::mpsc::sync_channel;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::coding::{Coder, Coding, Reason};
+use crate::input::{Award, Input, RawRow};
+use crate::output::CodingWriter;
+
+/// Awards per batch: large enough to keep both cores busy, small enough that the batches in
+/// flight (channel capacity plus one being coded) stay a few megabytes.
+pub const BATCH_SIZE: usize = 1024;
+/// Batches the reader may run ahead of the coder.
+const CHANNEL_CAPACITY: usize = 4;
+
+/// What a run did with the rows it read.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RunStats {
+    pub rows_read: u64,
+    /// Rows that got codes.
+    pub coded: u64,
+    /// Rows flagged for review (any reason).
+    pub flagged: u64,
+    /// Rows with no usable text (not coded).
+    pub no_text: u64,
+    /// Rows that were damaged in the input.
+    pub row_errors: u64,
+}
+
+impl RunStats {
+    /// One machine-readable line for stderr.
+    pub fn summary_line(&self, seconds: f64) -> String {
+        format!(
+            "hrcs: rows_read={} coded={} flagged={} no_text={} row_errors={} seconds={:.2}",
+            self.rows_read, self.coded, self.flagged, self.no_text, self.row_errors, seconds
+        )
+    }
+}
+
+/// Codes one award, flagging damaged rows.
+pub fn code_award(coder: &Coder, award: &Award) -> Coding {
+    let mut coding = coder.code(&award.title, &award.text);
+    if !award.problems.is_empty() {
+        coding.reasons.push(Reason::RowError);
+        coding.reasons.sort();
+        coding.reasons.dedup();
+    }
+    coding
+}
+
+/// Options of a run.
+pub struct RunOptions {
+    pub threads: usize,
+    pub progress: bool,
+}
+
+/// Codes every award of `inputs`, in order, into `writer`.
+pub fn run(
+    inputs: Vec<Input>,
+    coder: &Coder,
+    writer: &mut dyn CodingWriter,
+    opts: &RunOptions,
+) -> Result<RunStats> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.max(1))
+        .thread_name(|i| format!("hrcs-code-{i}"))
+        .build()
+        .context("cannot start the coding threads")?;
+    let (tx, rx) = sync_channel::<Result<Vec<Award>>>(CHANNEL_CAPACITY);
+    let reader = std::thread::Builder::new()
+        .name("hrcs-read".into())
+        .spawn(move || {
+            let mut raw = RawRow::default();
+            for mut input in inputs {
+                let mut batch = Vec::with_capacity(BATCH_SIZE);
+                loop {
+                    match input.next_award(&mut raw) {
+                        Ok(Some(award)) => {
+                            batch.push(award);
+                            if batch.len() == BATCH_SIZE {
+                                let full =
+                                    std::mem::replace(&mut batch, Vec::with_capacity(BATCH_SIZE));
+                                if tx.send(Ok(full)).is_err() {
+                                    return; // the writer stopped
+                                }
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            let _ = tx.send(Ok(batch));
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+                if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
+                    return;
+                }
+            }
+        })
+        .context("cannot start the reader thread")?;
+
+    let bar = opts.progress.then(progress_bar);
+    let mut stats = RunStats::default();
+    let mut result = Ok(());
+    for message in rx.iter() {
+        let batch = match message {
+            Ok(b) => b,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        };
+        let codings: Vec<Coding> =
+            pool.install(|| batch.par_iter().map(|a| code_award(coder, a)).collect());
+        for (award, coding) in batch.iter().zip(&codings) {
+            stats.rows_read += 1;
+            stats.coded += u64::from(!coding.hc.is_empty());
+            stats.flagged += u64::from(coding.review());
+            stats.no_text += u64::from(coding.reasons.contains(&Reason::NoText));
+            stats.row_errors += u64::from(!award.problems.is_empty());
+            if let Err(e) = writer.write(award, coding) {
+                result = Err(e);
+                break;
+            }
+        }
+        if result.is_err() {
+            break;
+        }
+        if let Some(bar) = &bar {
+            bar.inc(batch.len() as u64);
+        }
+    }
+    drop(rx);
+    let _ = reader.join();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    result?;
+    writer.finish()?;
+    Ok(stats)
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {human_pos} awards coded ({per_sec}, {elapsed})",
+        )
+        .expect("static template"),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}

@@ -1,0 +1,10 @@
+//! Integration tests: one binary (as ripgrep does) that runs `hrcs` on files in a temporary
+//! folder and checks real behaviour.
+
+mod util;
+
+mod code;
+mod codes;
+mod formats;
+mod lexicon;
+mod rules;
