@@ -23,7 +23,7 @@ use crate::hrcs::{
     ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind, GROUP_COUNT, HC_COUNT,
     RAC_COUNT,
 };
-use crate::lexicon::{ContextCue, Lexicon, Target};
+use crate::lexicon::{ContextCue, EntryKind, Lexicon, Target};
 use crate::matcher::{Field, Hit, Matcher};
 use crate::text::word_count;
 
@@ -288,15 +288,23 @@ impl Coder {
                 if !pred(self.matcher.target(h.entry)) {
                     continue;
                 }
-                let src = if h.field == Field::Title {
-                    title
-                } else {
-                    abstract_text
+                // Literal entries show as written in the lexicon, so "tumour" and "tumours"
+                // count together; patterns show the words they matched.
+                let entry = &self.lexicon.entries[h.entry as usize];
+                let term = match entry.kind {
+                    EntryKind::Regex => {
+                        let src = if h.field == Field::Title {
+                            title
+                        } else {
+                            abstract_text
+                        };
+                        src.get(h.start as usize..h.end as usize)
+                            .unwrap_or("")
+                            .to_lowercase()
+                    }
+                    EntryKind::Acronym => entry.term.clone(),
+                    _ => entry.term.to_lowercase(),
                 };
-                let term = src
-                    .get(h.start as usize..h.end as usize)
-                    .unwrap_or("")
-                    .to_lowercase();
                 let i = *index.entry(term.clone()).or_insert_with(|| {
                     by_term.push(Evidence {
                         term,

@@ -2,7 +2,16 @@
 
 use crate::util::{codes, csv_text, fixture, percent_sum, Workdir};
 
-const WIDE: [&str; 8] = ["id", "hc", "hc_confidence", "rac", "rac_confidence", "review", "review_reasons", "evidence"];
+const WIDE: [&str; 8] = [
+    "id",
+    "hc",
+    "hc_confidence",
+    "rac",
+    "rac_confidence",
+    "review",
+    "review_reasons",
+    "evidence",
+];
 
 #[test]
 fn codes_the_bundled_fixture_completely_and_in_order() {
@@ -25,10 +34,18 @@ fn codes_the_bundled_fixture_completely_and_in_order() {
             let c: f64 = conf.parse().unwrap();
             assert!((0.0..=1.0).contains(&c));
         }
-        assert_eq!(row[5] == "true", !row[6].is_empty(), "review flag matches reasons: {row:?}");
+        assert_eq!(
+            row[5] == "true",
+            !row[6].is_empty(),
+            "review flag matches reasons: {row:?}"
+        );
     }
     // The stderr summary accounts for every row.
-    assert!(run.stderr.contains(&format!("rows_read={}", ids.len())), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("rows_read={}", ids.len())),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -37,7 +54,11 @@ fn redacted_abstract_is_coded_from_title_and_flagged() {
     let data = csv_text(
         &["id", "title", "abstract"],
         &[
-            &["a", "Asthma attacks in schoolchildren", "Not available in public dataset"],
+            &[
+                "a",
+                "Asthma attacks in schoolchildren",
+                "Not available in public dataset",
+            ],
             &["b", "", "redacted"],
             &["c", "", ""],
         ],
@@ -77,7 +98,11 @@ fn output_is_identical_at_any_thread_count() {
     assert!(one.raw.len() > 100_000);
     assert_eq!(one.raw, two.raw);
     assert_eq!(one.raw, eight.raw);
-    assert!(one.stderr.is_empty(), "--quiet silences stderr: {}", one.stderr);
+    assert!(
+        one.stderr.is_empty(),
+        "--quiet silences stderr: {}",
+        one.stderr
+    );
 }
 
 #[test]
@@ -93,9 +118,18 @@ fn stdin_gives_the_same_bytes_as_a_file() {
 #[test]
 fn rows_without_an_id_column_are_numbered() {
     let wd = Workdir::new();
-    wd.write("in.csv", csv_text(&["abstract"], &[&["Glaucoma progression."], &["Hip fracture after falls."]]));
+    wd.write(
+        "in.csv",
+        csv_text(
+            &["abstract"],
+            &[&["Glaucoma progression."], &["Hip fracture after falls."]],
+        ),
+    );
     let rows = wd.run(&["code", "in.csv"]).ok().rows();
-    assert_eq!(rows.iter().map(|r| r["id"].as_str()).collect::<Vec<_>>(), ["1", "2"]);
+    assert_eq!(
+        rows.iter().map(|r| r["id"].as_str()).collect::<Vec<_>>(),
+        ["1", "2"]
+    );
 }
 
 #[test]
@@ -112,7 +146,11 @@ fn an_empty_file_is_an_error_that_says_so() {
     let wd = Workdir::new();
     wd.write("empty.csv", "");
     let run = wd.run(&["code", "empty.csv"]).fails(1);
-    assert!(run.stderr.contains("empty.csv") && run.stderr.contains("empty"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("empty.csv") && run.stderr.contains("empty"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 }
 
@@ -122,48 +160,114 @@ fn missing_columns_are_usage_errors_listing_the_columns() {
     wd.write("in.csv", "ref,text_en,year\n1,hello,2020\n");
     let run = wd.run(&["code", "in.csv"]).fails(2);
     assert!(run.stderr.contains("in.csv"), "{}", run.stderr);
-    assert!(run.stderr.contains("\"ref\", \"text_en\", \"year\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\"ref\", \"text_en\", \"year\""),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("--abstract"));
-    let run = wd.run(&["code", "in.csv", "--abstract", "summary_text"]).fails(2);
-    assert!(run.stderr.contains("no abstract column named \"summary_text\""), "{}", run.stderr);
+    let run = wd
+        .run(&["code", "in.csv", "--abstract", "summary_text"])
+        .fails(2);
+    assert!(
+        run.stderr
+            .contains("no abstract column named \"summary_text\""),
+        "{}",
+        run.stderr
+    );
     // Naming the column makes it work.
-    wd.run(&["code", "in.csv", "--abstract", "text_en", "--id", "ref"]).ok();
+    wd.run(&["code", "in.csv", "--abstract", "text_en", "--id", "ref"])
+        .ok();
 }
 
 #[test]
 fn columns_are_detected_by_common_names() {
     let wd = Workdir::new();
     for (header, title, text) in [
-        (["AwardTitle", "AwardAbstract", "OrganisationReference"], "Asthma", "Asthma in children."),
-        (["PROJECT_TITLE", "Scientific Abstract", "project_id"], "Asthma", "Asthma in children."),
-        (["tittel", "sammendrag", "id"], "Asthma", "Asthma in children."),
+        (
+            ["AwardTitle", "AwardAbstract", "OrganisationReference"],
+            "Asthma",
+            "Asthma in children.",
+        ),
+        (
+            ["PROJECT_TITLE", "Scientific Abstract", "project_id"],
+            "Asthma",
+            "Asthma in children.",
+        ),
+        (
+            ["tittel", "sammendrag", "id"],
+            "Asthma",
+            "Asthma in children.",
+        ),
     ] {
         wd.write("in.csv", csv_text(&header, &[&[title, text, "X-1"]]));
         let rows = wd.run(&["code", "in.csv"]).ok().rows();
         assert_eq!(rows[0]["id"], "X-1", "{header:?}");
-        assert!(rows[0]["hc"].starts_with("Respiratory"), "{header:?}: {:?}", rows[0]);
+        assert!(
+            rows[0]["hc"].starts_with("Respiratory"),
+            "{header:?}: {:?}",
+            rows[0]
+        );
     }
 }
 
 #[test]
 fn several_abstract_columns_are_joined() {
     let wd = Workdir::new();
-    wd.write("in.csv", csv_text(&["id", "aims", "methods"], &[&["1", "We study glaucoma.", "Retinal imaging in glaucoma patients."]]));
-    let only_aims = wd.run(&["code", "in.csv", "--abstract", "aims"]).ok().rows();
-    let both = wd.run(&["code", "in.csv", "--abstract", "aims", "--abstract", "methods"]).ok().rows();
-    assert!(both[0]["evidence"].len() > only_aims[0]["evidence"].len(), "{both:?}");
+    wd.write(
+        "in.csv",
+        csv_text(
+            &["id", "aims", "methods"],
+            &[&[
+                "1",
+                "We study glaucoma.",
+                "Retinal imaging in glaucoma patients.",
+            ]],
+        ),
+    );
+    let only_aims = wd
+        .run(&["code", "in.csv", "--abstract", "aims"])
+        .ok()
+        .rows();
+    let both = wd
+        .run(&[
+            "code",
+            "in.csv",
+            "--abstract",
+            "aims",
+            "--abstract",
+            "methods",
+        ])
+        .ok()
+        .rows();
+    assert!(
+        both[0]["evidence"].len() > only_aims[0]["evidence"].len(),
+        "{both:?}"
+    );
     assert!(both[0]["evidence"].contains("retinal"), "{both:?}");
 }
 
 #[test]
 fn keep_passes_input_columns_and_renames_clashes() {
     let wd = Workdir::new();
-    wd.write("in.csv", csv_text(&["id", "title", "abstract", "hc", "Amount"], &[&["7", "Asthma", "Asthma trial.", "old", "1000"]]));
+    wd.write(
+        "in.csv",
+        csv_text(
+            &["id", "title", "abstract", "hc", "Amount"],
+            &[&["7", "Asthma", "Asthma trial.", "old", "1000"]],
+        ),
+    );
     let run = wd.run(&["code", "in.csv", "--keep"]).ok();
     let rows = run.csv();
-    assert_eq!(&rows[0][..5], ["input_id", "title", "abstract", "input_hc", "Amount"]);
+    assert_eq!(
+        &rows[0][..5],
+        ["input_id", "title", "abstract", "input_hc", "Amount"]
+    );
     assert_eq!(&rows[0][5..], WIDE);
-    assert_eq!(&rows[1][..5], ["7", "Asthma", "Asthma trial.", "old", "1000"]);
+    assert_eq!(
+        &rows[1][..5],
+        ["7", "Asthma", "Asthma trial.", "old", "1000"]
+    );
     assert_eq!(rows[1][5], "7");
 }
 
@@ -171,15 +275,37 @@ fn keep_passes_input_columns_and_renames_clashes() {
 fn long_layout_has_one_row_per_code() {
     let wd = Workdir::new();
     let wide = wd.run(&["code", &fixture("awards.csv"), "-q"]).ok().rows();
-    let long = wd.run(&["code", &fixture("awards.csv"), "--layout", "long", "-q"]).ok();
+    let long = wd
+        .run(&["code", &fixture("awards.csv"), "--layout", "long", "-q"])
+        .ok();
     let header = &long.csv()[0];
-    assert_eq!(header, &["id", "dimension", "code", "name", "percent", "confidence", "review", "review_reasons", "evidence"]);
+    assert_eq!(
+        header,
+        &[
+            "id",
+            "dimension",
+            "code",
+            "name",
+            "percent",
+            "confidence",
+            "review",
+            "review_reasons",
+            "evidence"
+        ]
+    );
     let long = long.rows();
-    let expected: usize = wide.iter().map(|r| codes(&r["hc"]).len().max(1) + codes(&r["rac"]).len()).sum();
+    let expected: usize = wide
+        .iter()
+        .map(|r| codes(&r["hc"]).len().max(1) + codes(&r["rac"]).len())
+        .sum();
     assert_eq!(long.len(), expected);
     for w in &wide {
         let mine: Vec<_> = long.iter().filter(|r| r["id"] == w["id"]).collect();
-        let hc: f64 = mine.iter().filter(|r| r["dimension"] == "hc").map(|r| r["percent"].parse::<f64>().unwrap()).sum();
+        let hc: f64 = mine
+            .iter()
+            .filter(|r| r["dimension"] == "hc")
+            .map(|r| r["percent"].parse::<f64>().unwrap())
+            .sum();
         assert!((hc - 100.0).abs() < 1e-9, "{:?}", w["id"]);
         assert!(mine.iter().all(|r| !r["name"].is_empty()));
     }
@@ -188,17 +314,33 @@ fn long_layout_has_one_row_per_code() {
 #[test]
 fn jsonl_output_carries_schema_and_lexicon() {
     let wd = Workdir::new();
-    let run = wd.run(&["code", &fixture("awards.csv"), "--format", "jsonl", "-q"]).ok();
-    let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let run = wd
+        .run(&["code", &fixture("awards.csv"), "--format", "jsonl", "-q"])
+        .ok();
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let wide = wd.run(&["code", &fixture("awards.csv"), "-q"]).ok().rows();
     assert_eq!(lines.len(), wide.len());
     for (j, w) in lines.iter().zip(&wide) {
         assert_eq!(j["schema"], "hrcs.coding/1");
         assert!(j["lexicon"].as_str().unwrap().starts_with("hrcs-default@"));
         assert_eq!(j["id"], w["id"].as_str());
-        let hc: Vec<String> = j["hc"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap().to_string()).collect();
+        let hc: Vec<String> = j["hc"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_string())
+            .collect();
         assert_eq!(hc, codes(&w["hc"]));
-        let sum: f64 = j["hc"].as_array().unwrap().iter().map(|c| c["percent"].as_f64().unwrap()).sum();
+        let sum: f64 = j["hc"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["percent"].as_f64().unwrap())
+            .sum();
         if !hc.is_empty() {
             assert!((sum - 100.0).abs() < 1e-9);
             assert!(j["hc"][0]["id"].as_str().unwrap().starts_with("HRCS_HC_"));
@@ -209,17 +351,27 @@ fn jsonl_output_carries_schema_and_lexicon() {
 #[test]
 fn output_file_is_written_whole_and_never_over_an_input() {
     let wd = Workdir::new();
-    wd.write("in.csv", csv_text(&["id", "abstract"], &[&["1", "Asthma."]]));
+    wd.write(
+        "in.csv",
+        csv_text(&["id", "abstract"], &[&["1", "Asthma."]]),
+    );
     wd.run(&["code", "in.csv", "-o", "out.csv"]).ok();
     assert!(wd.read("out.csv").starts_with("id,hc,"));
     let run = wd.run(&["code", "in.csv", "-o", "in.csv"]).fails(2);
     assert!(run.stderr.contains("also an input"), "{}", run.stderr);
-    assert!(wd.read("in.csv").starts_with("id,abstract"), "input untouched");
+    assert!(
+        wd.read("in.csv").starts_with("id,abstract"),
+        "input untouched"
+    );
     // A failed run leaves no output file behind.
     wd.write("bad.jsonl", "[1,2]\n");
     wd.run(&["code", "bad.jsonl", "-o", "never.csv"]).fails(1);
     assert!(!wd.path("never.csv").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(wd.path(".")).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(wd.path("."))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty());
 }
 

@@ -5,9 +5,21 @@ use std::io::Write;
 use crate::util::{csv_text, Workdir};
 
 const ROWS: &[&[&str]] = &[
-    &["A-1", "Glaucoma progression", "We will image the optic nerve in glaucoma patients."],
-    &["A-2", "Falls in older people", "A randomised trial of exercise to prevent falls and hip fracture."],
-    &["A-3", "Sjögren's syndrome", "Dry eyes and mouth in Sjögren’s syndrome; ménière and naïve terms."],
+    &[
+        "A-1",
+        "Glaucoma progression",
+        "We will image the optic nerve in glaucoma patients.",
+    ],
+    &[
+        "A-2",
+        "Falls in older people",
+        "A randomised trial of exercise to prevent falls and hip fracture.",
+    ],
+    &[
+        "A-3",
+        "Sjögren's syndrome",
+        "Dry eyes and mouth in Sjögren’s syndrome; ménière and naïve terms.",
+    ],
 ];
 
 fn reference(wd: &Workdir) -> Vec<u8> {
@@ -35,14 +47,22 @@ fn tsv_by_extension_and_by_sniffing() {
     wd.write("semi.csv", delimited(";"));
     assert_eq!(wd.run(&["code", "semi.csv", "-q"]).ok().raw, expected);
     wd.write("pipe.dat", delimited("|"));
-    assert_eq!(wd.run(&["code", "pipe.dat", "--delimiter", "|", "-q"]).ok().raw, expected);
+    assert_eq!(
+        wd.run(&["code", "pipe.dat", "--delimiter", "|", "-q"])
+            .ok()
+            .raw,
+        expected
+    );
 }
 
 #[test]
 fn bom_and_crlf_are_read() {
     let wd = Workdir::new();
     let expected = reference(&wd);
-    let text = format!("\u{feff}{}", csv_text(&["id", "title", "abstract"], ROWS).replace('\n', "\r\n"));
+    let text = format!(
+        "\u{feff}{}",
+        csv_text(&["id", "title", "abstract"], ROWS).replace('\n', "\r\n")
+    );
     wd.write("bom.csv", text);
     assert_eq!(wd.run(&["code", "bom.csv", "-q"]).ok().raw, expected);
 }
@@ -52,13 +72,17 @@ fn gzip_is_read_transparently_whatever_the_name() {
     let wd = Workdir::new();
     let expected = reference(&wd);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(csv_text(&["id", "title", "abstract"], ROWS).as_bytes()).unwrap();
+    gz.write_all(csv_text(&["id", "title", "abstract"], ROWS).as_bytes())
+        .unwrap();
     let bytes = gz.finish().unwrap();
     wd.write("in.csv.gz", &bytes);
     assert_eq!(wd.run(&["code", "in.csv.gz", "-q"]).ok().raw, expected);
     wd.write("no-extension", &bytes);
     assert_eq!(wd.run(&["code", "no-extension", "-q"]).ok().raw, expected);
-    assert_eq!(wd.run_stdin(&["code", "-", "-q"], Some(&bytes)).ok().raw, expected);
+    assert_eq!(
+        wd.run_stdin(&["code", "-", "-q"], Some(&bytes)).ok().raw,
+        expected
+    );
 }
 
 #[test]
@@ -80,7 +104,12 @@ fn xlsx_first_sheet_or_named_sheet() {
         }
     }
     book.save(wd.path("in.xlsx")).unwrap();
-    assert_eq!(wd.run(&["code", "in.xlsx", "--sheet", "Awards", "-q"]).ok().raw, expected);
+    assert_eq!(
+        wd.run(&["code", "in.xlsx", "--sheet", "Awards", "-q"])
+            .ok()
+            .raw,
+        expected
+    );
     // The first sheet has no abstract column: a usage error that lists what it found.
     let run = wd.run(&["code", "in.xlsx"]).fails(2);
     assert!(run.stderr.contains("not awards"), "{}", run.stderr);
@@ -88,7 +117,12 @@ fn xlsx_first_sheet_or_named_sheet() {
     assert!(run.stderr.contains("Notes, Awards"), "{}", run.stderr);
     // Read from standard input, recognised by its zip signature.
     let bytes = std::fs::read(wd.path("in.xlsx")).unwrap();
-    assert_eq!(wd.run_stdin(&["code", "-", "--sheet", "Awards", "-q"], Some(&bytes)).ok().raw, expected);
+    assert_eq!(
+        wd.run_stdin(&["code", "-", "--sheet", "Awards", "-q"], Some(&bytes))
+            .ok()
+            .raw,
+        expected
+    );
 }
 
 #[test]
@@ -97,12 +131,20 @@ fn json_lines() {
     let expected = reference(&wd);
     let mut text = String::new();
     for r in ROWS {
-        text.push_str(&serde_json::json!({"id": r[0], "title": r[1], "abstract": r[2], "year": 2020}).to_string());
+        text.push_str(
+            &serde_json::json!({"id": r[0], "title": r[1], "abstract": r[2], "year": 2020})
+                .to_string(),
+        );
         text.push_str("\n\n");
     }
     wd.write("in.jsonl", &text);
     assert_eq!(wd.run(&["code", "in.jsonl", "-q"]).ok().raw, expected);
-    assert_eq!(wd.run_stdin(&["code", "-", "-q"], Some(text.as_bytes())).ok().raw, expected);
+    assert_eq!(
+        wd.run_stdin(&["code", "-", "-q"], Some(text.as_bytes()))
+            .ok()
+            .raw,
+        expected
+    );
 }
 
 #[test]
@@ -122,9 +164,15 @@ fn a_broken_json_line_is_a_flagged_row_not_a_lost_one() {
 #[test]
 fn ragged_rows_are_kept_and_flagged() {
     let wd = Workdir::new();
-    wd.write("in.csv", "id,title,abstract\n1,Asthma,Asthma in children\n2,Glaucoma\n3,Hip,fracture,extra\n");
+    wd.write(
+        "in.csv",
+        "id,title,abstract\n1,Asthma,Asthma in children\n2,Glaucoma\n3,Hip,fracture,extra\n",
+    );
     let rows = wd.run(&["code", "in.csv"]).ok().rows();
-    assert_eq!(rows.iter().map(|r| r["id"].as_str()).collect::<Vec<_>>(), ["1", "2", "3"]);
+    assert_eq!(
+        rows.iter().map(|r| r["id"].as_str()).collect::<Vec<_>>(),
+        ["1", "2", "3"]
+    );
     assert!(!rows[0]["review_reasons"].contains("row_error"));
     assert!(rows[1]["review_reasons"].contains("row_error"));
     assert!(rows[1]["evidence"].contains("line 3"), "{:?}", rows[1]);
@@ -134,7 +182,10 @@ fn ragged_rows_are_kept_and_flagged() {
 #[test]
 fn windows_1252_text_is_decoded_and_flagged() {
     let wd = Workdir::new();
-    wd.write("in.csv", b"id,abstract\n1,Sj\xf6gren syndrome and dry eye\n".to_vec());
+    wd.write(
+        "in.csv",
+        b"id,abstract\n1,Sj\xf6gren syndrome and dry eye\n".to_vec(),
+    );
     let run = wd.run(&["code", "in.csv", "--keep"]).ok();
     let rows = run.rows();
     assert_eq!(rows[0]["abstract"], "Sjögren syndrome and dry eye");

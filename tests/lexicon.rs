@@ -16,8 +16,18 @@ fn every_problem_is_reported_with_file_and_line() {
     wd.write("lex/hc.tsv", "code\tkind\tterm\tweight\nCancer\tterm\ttumour\t2\nHeart\tterm\tangina\t2\nNeuro\tregex\t(unclosed\t1\n");
     wd.write("lex/rac.tsv", "code\tkind\tterm\tweight\n2.1\tterm\t\t1\n9.9\tterm\tx\t1\n2.1\tterm\tpathogenesis\tlots\n");
     let run = wd.run(&["lexicon", "check", "lex"]).fails(1);
-    for expected in ["hc.tsv:3: unknown code \"Heart\"", "hc.tsv:4: bad regex", "rac.tsv:2: empty term", "rac.tsv:3: unknown code \"9.9\"", "rac.tsv:4: weight"] {
-        assert!(run.stderr.contains(expected), "missing {expected:?} in\n{}", run.stderr);
+    for expected in [
+        "hc.tsv:3: unknown code \"Heart\"",
+        "hc.tsv:4: bad regex",
+        "rac.tsv:2: empty term",
+        "rac.tsv:3: unknown code \"9.9\"",
+        "rac.tsv:4: weight",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected:?} in\n{}",
+            run.stderr
+        );
     }
     // The same report stops `hrcs code` before it writes anything.
     wd.write("in.csv", csv_text(&["abstract"], &[&["tumour"]]));
@@ -36,22 +46,51 @@ fn a_custom_set_changes_the_coding_and_exclusions_work() {
     );
     wd.write("lex/examples.tsv", "code\texpect\ttext\nEye\tyes\tWidget mechanisms\nEye\tno\tFunded by the Widget Foundation\n");
     wd.run(&["lexicon", "check", "lex"]).ok();
-    wd.write("in.csv", csv_text(&["id", "abstract"], &[&["1", "We study widgets and their mechanism."], &["2", "The Widget Foundation funds a mechanism study."]]));
-    let run = wd.run(&["code", "in.csv", "--lexicons", "lex", "--format", "jsonl"]).ok();
-    let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    wd.write(
+        "in.csv",
+        csv_text(
+            &["id", "abstract"],
+            &[
+                &["1", "We study widgets and their mechanism."],
+                &["2", "The Widget Foundation funds a mechanism study."],
+            ],
+        ),
+    );
+    let run = wd
+        .run(&["code", "in.csv", "--lexicons", "lex", "--format", "jsonl"])
+        .ok();
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(lines[0]["lexicon"].as_str().unwrap().starts_with("tiny@9+"));
     assert_eq!(lines[0]["hc"][0]["code"], "Eye");
     assert_eq!(lines[0]["rac"][0]["code"], "2.1");
-    assert_eq!(lines[1]["hc"][0]["code"], "Generic", "the funder name is no evidence");
+    assert_eq!(
+        lines[1]["hc"][0]["code"], "Generic",
+        "the funder name is no evidence"
+    );
 }
 
 #[test]
 fn failing_examples_fail_the_check() {
     let wd = Workdir::new();
     wd.write("lex/e.tsv", "code\tterm\tweight\nEye\tglaucoma\t3\n");
-    wd.write("lex/x.tsv", "code\texpect\ttext\nEye\tyes\tCataract surgery\nEye\tno\tGlaucoma clinic\n");
+    wd.write(
+        "lex/x.tsv",
+        "code\texpect\ttext\nEye\tyes\tCataract surgery\nEye\tno\tGlaucoma clinic\n",
+    );
     let run = wd.run(&["lexicon", "check", "lex"]).fails(1);
-    assert!(run.stderr.contains("x.tsv:2: example should get Eye"), "{}", run.stderr);
-    assert!(run.stderr.contains("x.tsv:3: example should not get Eye"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("x.tsv:2: example should get Eye"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("x.tsv:3: example should not get Eye"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("2 of 2 examples fail"));
 }

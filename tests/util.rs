@@ -18,30 +18,47 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success, got exit {}\nstderr:\n{}", self.code, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success, got exit {}\nstderr:\n{}",
+            self.code, self.stderr
+        );
         self
     }
     #[track_caller]
     pub fn fails(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
     /// CSV output as rows of fields, header first.
     pub fn csv(&self) -> Vec<Vec<String>> {
-        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(self.stdout.as_bytes());
-        r.records().map(|rec| rec.unwrap().iter().map(|s| s.to_string()).collect()).collect()
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(self.stdout.as_bytes());
+        r.records()
+            .map(|rec| rec.unwrap().iter().map(|s| s.to_string()).collect())
+            .collect()
     }
     /// CSV output as maps from column name to value.
     pub fn rows(&self) -> Vec<std::collections::HashMap<String, String>> {
         let all = self.csv();
         let header = &all[0];
-        all[1..].iter().map(|r| header.iter().cloned().zip(r.iter().cloned()).collect()).collect()
+        all[1..]
+            .iter()
+            .map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
+            .collect()
     }
 }
 
 impl Workdir {
     pub fn new() -> Workdir {
-        Workdir { dir: tempfile::tempdir().unwrap() }
+        Workdir {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
@@ -62,8 +79,14 @@ impl Workdir {
     }
     pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hrcs"));
-        cmd.args(args).current_dir(self.dir.path()).env_remove("NO_COLOR");
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_remove("NO_COLOR");
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
         if let Some(input) = stdin {
@@ -74,7 +97,11 @@ impl Workdir {
                 let _ = s.write_all(&input);
             });
         }
-        let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = child.wait_with_output().unwrap();
         Run {
             stdout: String::from_utf8_lossy(&stdout).to_string(),
             stderr: String::from_utf8_lossy(&stderr).to_string(),
@@ -86,7 +113,11 @@ impl Workdir {
 
 /// The repository's fixtures folder.
 pub fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 /// Sum of the percentages of a `Code:50;Code:50` field, in hundredths.
@@ -103,7 +134,11 @@ pub fn percent_sum(field: &str) -> u32 {
 
 /// The codes of a `Code:50;Code:50` field.
 pub fn codes(field: &str) -> Vec<String> {
-    field.split(';').filter(|s| !s.is_empty()).map(|s| s.rsplit_once(':').unwrap().0.to_string()).collect()
+    field
+        .split(';')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.rsplit_once(':').unwrap().0.to_string())
+        .collect()
 }
 
 /// A small CSV of awards with the given header and rows.

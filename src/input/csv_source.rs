@@ -24,12 +24,13 @@ pub(super) fn open(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
+        // Records end at \n and a trailing \r is dropped below: with the default CRLF
+        // terminator the csv crate reports the line of a record after \r\n one too low.
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(stream);
     let mut record = ByteRecord::new();
     let mut problems = Vec::new();
-    let has_header = reader
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(e, name))?;
+    let has_header = read_record(&mut reader, &mut record, name)?;
     let headers: Vec<String> = if has_header {
         record
             .iter()
@@ -62,11 +63,7 @@ pub(super) fn open(
 
 impl RowSource for CsvSource {
     fn next_row(&mut self, row: &mut RawRow) -> Result<bool> {
-        let more = self
-            .reader
-            .read_byte_record(&mut self.record)
-            .map_err(|e| csv_error(e, &self.name))?;
-        if !more {
+        if !read_record(&mut self.reader, &mut self.record, &self.name)? {
             return Ok(false);
         }
         row.line = self.record.position().map(|p| p.line()).unwrap_or(0);
@@ -85,6 +82,31 @@ impl RowSource for CsvSource {
             row.values.push(value);
         }
         Ok(true)
+    }
+}
+
+/// Reads the next record that is not a blank line, without the \r of a CRLF line end.
+fn read_record(
+    reader: &mut csv::Reader<Stream>,
+    record: &mut ByteRecord,
+    name: &str,
+) -> Result<bool> {
+    loop {
+        if !reader
+            .read_byte_record(record)
+            .map_err(|e| csv_error(e, name))?
+        {
+            return Ok(false);
+        }
+        let last = record.len().saturating_sub(1);
+        if let Some(f) = record.get(last).filter(|f| f.ends_with(b"\r")) {
+            let trimmed = f[..f.len() - 1].to_vec();
+            record.truncate(last);
+            record.push_field(&trimmed);
+        }
+        if !(record.len() == 1 && record[0].is_empty()) {
+            return Ok(true);
+        }
     }
 }
 
