@@ -503,13 +503,35 @@ impl Coder {
         } else {
             ActivityGroup(6)
         };
+        // Trials are not only treatment evaluation (HRCS: there are trials in groups 3, 4, 7 and
+        // 8). Trial words with no treatment in sight follow the group the content points to: a
+        // vaccine trial is prevention, a screening trial detection.
+        let six = ActivityGroup(6);
+        let trial_cues = scores.group[six.index()];
+        let six_content: f64 = six.codes().map(|r| scores.rac[r.index()]).sum();
+        let trial_host = if trial_cues > 0.0 && six_content == 0.0 && kind_total == 0.0 {
+            [3u8, 4, 7, 8]
+                .into_iter()
+                .map(|g| (ActivityGroup(g), own(g)))
+                .filter(|&(_, s)| s > 0.0)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(g, _)| g)
+        } else {
+            None
+        };
         let group_score = |g: ActivityGroup| -> f64 {
-            own(g.0)
-                + if g == treatment_group {
-                    kind_total
-                } else {
-                    0.0
+            let mut s = own(g.0);
+            if g == treatment_group {
+                s += kind_total;
+            }
+            if let Some(host) = trial_host {
+                if g == six {
+                    s -= trial_cues;
+                } else if g == host {
+                    s += trial_cues;
                 }
+            }
+            s
         };
         // Score of a code inside its group: its own evidence, plus its treatment kind's.
         let code_score = |r: ResearchActivity| -> f64 {
@@ -598,7 +620,7 @@ impl Coder {
                     score,
                     evidence: evidence_for(&|t| match t {
                         Target::Rac(r) => r == code,
-                        Target::Group(x) => x == g,
+                        Target::Group(x) => x == g || (x == six && Some(g) == trial_host),
                         Target::Treatment(k) => with_kind && Some(k) == kind,
                         _ => false,
                     }),
@@ -830,7 +852,9 @@ mod tests {
     #[test]
     fn two_groups_at_most_unless_a_programme() {
         let c = coder();
-        let text = "Pathogenesis and risk factor work; diagnosis; cost effectiveness; a randomised controlled trial.";
+        let text =
+            "Pathogenesis and risk factor work; diagnosis and diagnosis; cost effectiveness; \
+                    a mouse model to develop chemotherapy.";
         let k = c.code("Cancer", text);
         assert!(k.rac.len() <= 2);
         assert_eq!(k.rac.iter().map(|s| s.percent).sum::<u32>(), 10_000);

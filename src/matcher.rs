@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
-use crate::lexicon::load::{compile_regex, REGEX_SIZE_LIMIT};
+use crate::lexicon::load::{compile_regex, regex_source, REGEX_SIZE_LIMIT};
 use crate::lexicon::{EntryKind, Lexicon, Target};
 use crate::text::{
     normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
@@ -102,17 +102,24 @@ impl Matcher {
             acronyms.push((e.kind == EntryKind::Acronym).then(|| e.term.clone()));
             match e.kind {
                 EntryKind::Regex => {
-                    regex_sources.push(e.term.clone());
+                    regex_sources.push(regex_source(&e.term));
                     regexes.push((i, compile_regex(&e.term)?));
                 }
                 _ => {
                     let norm = normalise_term(&e.term);
-                    let id = *index.entry(norm.clone()).or_insert_with(|| {
-                        patterns.push(norm);
-                        pattern_entries.push(Vec::new());
-                        patterns.len() - 1
-                    });
-                    pattern_entries[id].push(i);
+                    // Texts pasted from word processors write "Crohn’s": a term written with a
+                    // straight apostrophe matches both forms.
+                    let curly = norm.contains('\'').then(|| norm.replace('\'', "’"));
+                    for pattern in std::iter::once(norm).chain(curly) {
+                        let id = *index.entry(pattern.clone()).or_insert_with(|| {
+                            patterns.push(pattern);
+                            pattern_entries.push(Vec::new());
+                            patterns.len() - 1
+                        });
+                        if !pattern_entries[id].contains(&i) {
+                            pattern_entries[id].push(i);
+                        }
+                    }
                 }
             }
         }
@@ -129,7 +136,6 @@ impl Matcher {
                     .build(&patterns)
             })?;
         let regex_set = RegexSetBuilder::new(&regex_sources)
-            .unicode(false)
             .case_insensitive(true)
             .size_limit(REGEX_SIZE_LIMIT * 16)
             .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
@@ -182,7 +188,8 @@ impl Matcher {
             for &entry in &self.pattern_entries[m.pattern().as_usize()] {
                 if let Some(acronym) = &self.acronyms[entry as usize] {
                     // Exact case, on the original text; the plural ending may follow.
-                    if text.as_bytes().get(start..end) != Some(acronym.as_bytes()) {
+                    let found = text.get(start..end).unwrap_or("");
+                    if found != acronym && found.replace('’', "'") != *acronym {
                         continue;
                     }
                 }
@@ -328,6 +335,18 @@ mod tests {
         assert_eq!(
             hits(&l, "", "breast cancerous tissue"),
             vec![("Reproduction".into(), "breast".into())]
+        );
+    }
+
+    #[test]
+    fn straight_apostrophe_terms_match_curly_text() {
+        let l = lex("Oral\tterm\tCrohn's disease\t3\n");
+        assert_eq!(
+            hits(&l, "", "Crohn’s disease and Crohn's disease"),
+            vec![
+                ("Oral".into(), "Crohn’s disease".into()),
+                ("Oral".into(), "Crohn's disease".into())
+            ]
         );
     }
 

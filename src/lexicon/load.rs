@@ -447,16 +447,30 @@ fn check_duplicates(entries: &[Entry], problems: &mut Vec<Problem>) {
     }
 }
 
-/// Compiles a lexicon pattern the way the matcher will run it: on normalised bytes, ASCII
-/// semantics for classes and boundaries (Unicode word boundaries cost two orders of magnitude),
-/// with a size limit.
+/// Compiles a lexicon pattern the way the matcher will run it: on normalised bytes,
+/// case-insensitive, with a size limit.
 pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error> {
-    regex::bytes::RegexBuilder::new(pattern)
-        .unicode(false)
+    regex::bytes::RegexBuilder::new(&regex_source(pattern))
         .case_insensitive(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT * 2)
         .build()
+}
+
+/// The pattern as the matcher runs it. ASCII semantics for classes and boundaries where the
+/// pattern allows it (Unicode word boundaries cost two orders of magnitude); patterns with
+/// non-ASCII letters (`alstr[oö]m`) keep Unicode mode, which they need.
+pub fn regex_source(pattern: &str) -> String {
+    let ascii = regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .is_ok();
+    if ascii {
+        format!("(?-u:{pattern})")
+    } else {
+        pattern.to_string()
+    }
 }
 
 fn one_line(s: &str) -> String {
