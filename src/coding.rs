@@ -498,7 +498,14 @@ impl Coder {
             scores.group[g.index()] + g.codes().map(|r| scores.rac[r.index()]).sum::<f64>()
         };
         let kind_total: f64 = scores.kind.iter().sum();
-        let treatment_group = if own(5) > own(6) {
+        // Where treatment-kind evidence goes. With a standardised breakdown nobody in the study
+        // has a disease: HRCS codes interventions on risk factors (smoking, diet, activity,
+        // alcohol) as prevention, group 3, "even if the person already smokes"; otherwise to
+        // development (5) or evaluation (6), whichever has more stage evidence.
+        let prevention = !coding.breakdown.is_empty();
+        let treatment_group = if prevention {
+            ActivityGroup(3)
+        } else if own(5) > own(6) {
             ActivityGroup(5)
         } else {
             ActivityGroup(6)
@@ -509,7 +516,9 @@ impl Coder {
         let six = ActivityGroup(6);
         let trial_cues = scores.group[six.index()];
         let six_content: f64 = six.codes().map(|r| scores.rac[r.index()]).sum();
-        let trial_host = if trial_cues > 0.0 && six_content == 0.0 && kind_total == 0.0 {
+        let trial_host = if prevention && six_content == 0.0 {
+            Some(ActivityGroup(3)).filter(|_| trial_cues > 0.0)
+        } else if trial_cues > 0.0 && six_content == 0.0 && kind_total == 0.0 {
             [3u8, 4, 7, 8]
                 .into_iter()
                 .map(|g| (ActivityGroup(g), own(g)))
@@ -534,9 +543,21 @@ impl Coder {
             s
         };
         // Score of a code inside its group: its own evidence, plus its treatment kind's.
+        // In prevention, drugs and supplements are chemoprevention (3.3) and every other kind of
+        // intervention changes behaviour (3.1).
         let code_score = |r: ResearchActivity| -> f64 {
             let mut s = scores.rac[r.index()];
-            if r.group() == treatment_group && (1..=8).contains(&r.sub()) {
+            if r.group() != treatment_group {
+                return s;
+            }
+            if prevention {
+                let drugs = scores.kind[TreatmentKind::Pharmaceutical.index()];
+                match r.sub() {
+                    1 => s += kind_total - drugs,
+                    3 => s += drugs,
+                    _ => {}
+                }
+            } else if (1..=8).contains(&r.sub()) {
                 s += scores.kind[r.sub() as usize - 1];
             }
             s
@@ -613,7 +634,7 @@ impl Coder {
                 let kind = TreatmentKind::ALL
                     .into_iter()
                     .find(|k| k.sub() == code.sub());
-                let with_kind = g == treatment_group && kind.is_some();
+                let with_kind = g == treatment_group && (prevention || kind.is_some());
                 Share {
                     code,
                     percent,
@@ -621,7 +642,14 @@ impl Coder {
                     evidence: evidence_for(&|t| match t {
                         Target::Rac(r) => r == code,
                         Target::Group(x) => x == g || (x == six && Some(g) == trial_host),
-                        Target::Treatment(k) => with_kind && Some(k) == kind,
+                        Target::Treatment(k) => {
+                            with_kind
+                                && if prevention {
+                                    (k == TreatmentKind::Pharmaceutical) == (code.sub() == 3)
+                                } else {
+                                    Some(k) == kind
+                                }
+                        }
                         _ => false,
                     }),
                 }
@@ -631,9 +659,17 @@ impl Coder {
 
     fn rac_fallback(&self, coding: &mut Coding) {
         // Nothing says what kind of research this is. Disease-focused awards are most often
-        // aetiology (2.1); awards with no disease, underpinning biology (1.1).
+        // aetiology: 2.2 when the disease is an infection (HRCS puts infectious agents as causes
+        // there), else 2.1; awards with no disease, underpinning biology (1.1).
         let generic = coding.hc.iter().all(|s| !s.code.is_specific());
-        let code = ActivityGroup(if generic { 1 } else { 2 }).default_code();
+        let infection = HealthCategory::parse("Infection").expect("HRCS category");
+        let code = if generic {
+            ActivityGroup(1).default_code()
+        } else if coding.hc.iter().all(|s| s.code == infection) {
+            ResearchActivity::parse("2.2").expect("HRCS code")
+        } else {
+            ActivityGroup(2).default_code()
+        };
         coding.reasons.push(Reason::NoActivityEvidence);
         coding
             .rules

@@ -18,7 +18,7 @@ const ROWS: &[&[&str]] = &[
     &[
         "A-3",
         "Sjögren's syndrome",
-        "Dry eyes and mouth in Sjögren’s syndrome; ménière and naïve terms.",
+        "Dry eyes and mouth in Sjögren’s syndrome with ménière and naïve terms.",
     ],
 ];
 
