@@ -203,6 +203,9 @@ pub fn is_placeholder(text: &str) -> bool {
     lower.len() < 200 && PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
 }
 
+/// Collects the evidence of the matches whose target passes a test.
+type EvidenceFor<'a> = dyn Fn(&dyn Fn(Target) -> bool) -> Vec<Evidence> + 'a;
+
 /// The coder: a compiled lexicon plus the rules.
 pub struct Coder {
     matcher: Matcher,
@@ -353,12 +356,7 @@ impl Coder {
         roles
     }
 
-    fn choose_hc(
-        &self,
-        scores: &Scores,
-        coding: &mut Coding,
-        evidence_for: &dyn Fn(&dyn Fn(Target) -> bool) -> Vec<Evidence>,
-    ) {
+    fn choose_hc(&self, scores: &Scores, coding: &mut Coding, evidence_for: &EvidenceFor) {
         let p = &self.params;
         let top = scores.hc.iter().copied().fold(0.0, f64::max);
         let mut chosen: Vec<(HealthCategory, f64)> = HealthCategory::all()
@@ -484,12 +482,7 @@ impl Coder {
         Some((topics.into_iter().map(|t| t.0).collect(), sum))
     }
 
-    fn choose_rac(
-        &self,
-        scores: &Scores,
-        coding: &mut Coding,
-        evidence_for: &dyn Fn(&dyn Fn(Target) -> bool) -> Vec<Evidence>,
-    ) {
+    fn choose_rac(&self, scores: &Scores, coding: &mut Coding, evidence_for: &EvidenceFor) {
         let p = &self.params;
         let max_rac = if scores.programme > 0.0 { 4 } else { p.max_rac };
         // Stage evidence of development (5) and evaluation (6), before treatment kinds.

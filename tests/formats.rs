@@ -184,7 +184,7 @@ fn windows_1252_text_is_decoded_and_flagged() {
     let wd = Workdir::new();
     wd.write(
         "in.csv",
-        b"id,abstract\n1,Sj\xf6gren syndrome and dry eye\n".to_vec(),
+        b"id,abstract\n1,Sj\xf6gren syndrome and dry eye\n",
     );
     let run = wd.run(&["code", "in.csv", "--keep"]).ok();
     let rows = run.rows();

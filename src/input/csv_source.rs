@@ -4,7 +4,7 @@
 use anyhow::Result;
 use csv::ByteRecord;
 
-use super::{decode_field, require_header, RawRow, RowSource, Stream};
+use super::{decode_field, require_header, MakeSource, RawRow, RowSource, Stream};
 
 struct CsvSource {
     reader: csv::Reader<Stream>,
@@ -15,11 +15,7 @@ struct CsvSource {
 }
 
 /// Reads the header row and returns it with a constructor for the row source.
-pub(super) fn open(
-    stream: Stream,
-    delimiter: u8,
-    name: &str,
-) -> Result<(Vec<String>, impl FnOnce(Vec<usize>) -> Box<dyn RowSource>)> {
+pub(super) fn open(stream: Stream, delimiter: u8, name: &str) -> Result<(Vec<String>, MakeSource)> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -50,15 +46,18 @@ pub(super) fn open(
     require_header(&headers, name)?;
     let name = name.to_string();
     let h = headers.clone();
-    Ok((headers, move |wanted| {
-        Box::new(CsvSource {
-            reader,
-            record,
-            headers: h,
-            wanted,
-            name,
-        }) as Box<dyn RowSource>
-    }))
+    Ok((
+        headers,
+        Box::new(move |wanted| {
+            Box::new(CsvSource {
+                reader,
+                record,
+                headers: h,
+                wanted,
+                name,
+            }) as Box<dyn RowSource>
+        }),
+    ))
 }
 
 impl RowSource for CsvSource {

@@ -6,7 +6,7 @@ use std::io::BufRead;
 use anyhow::{anyhow, Context, Result};
 use serde_json::{Map, Value};
 
-use super::{require_header, RawRow, RowSource, Stream};
+use super::{require_header, MakeSource, RawRow, RowSource, Stream};
 
 struct JsonlSource {
     stream: Stream,
@@ -18,10 +18,7 @@ struct JsonlSource {
     name: String,
 }
 
-pub(super) fn open(
-    mut stream: Stream,
-    name: &str,
-) -> Result<(Vec<String>, impl FnOnce(Vec<usize>) -> Box<dyn RowSource>)> {
+pub(super) fn open(mut stream: Stream, name: &str) -> Result<(Vec<String>, MakeSource)> {
     let mut buf = String::new();
     let mut line_no = 0;
     let first = loop {
@@ -48,17 +45,20 @@ pub(super) fn open(
     require_header(&headers, name)?;
     let name = name.to_string();
     let h = headers.clone();
-    Ok((headers, move |wanted| {
-        Box::new(JsonlSource {
-            stream,
-            headers: h,
-            wanted,
-            pending: first,
-            line_no,
-            buf,
-            name,
-        }) as Box<dyn RowSource>
-    }))
+    Ok((
+        headers,
+        Box::new(move |wanted| {
+            Box::new(JsonlSource {
+                stream,
+                headers: h,
+                wanted,
+                pending: first,
+                line_no,
+                buf,
+                name,
+            }) as Box<dyn RowSource>
+        }),
+    ))
 }
 
 fn read_line(stream: &mut Stream, buf: &mut String, name: &str, line: u64) -> Result<usize> {

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{anyhow, Result};
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 
-use super::{require_header, RawRow, RowSource};
+use super::{require_header, MakeSource, RawRow, RowSource};
 
 struct XlsxSource {
     rows: std::vec::IntoIter<(u64, Vec<String>, Vec<String>)>,
@@ -19,7 +19,7 @@ pub(super) fn open(
     _path: Option<&Path>,
     sheet: Option<&str>,
     name: &str,
-) -> Result<(Vec<String>, impl FnOnce(Vec<usize>) -> Box<dyn RowSource>)> {
+) -> Result<(Vec<String>, MakeSource)> {
     if bytes.is_empty() {
         return Err(anyhow!(
             "{name}: the input is empty (not even a header row)"
@@ -82,12 +82,15 @@ pub(super) fn open(
         .into_iter()
         .map(|h| h.trim().to_string())
         .collect::<Vec<_>>();
-    Ok((headers, move |wanted| {
-        Box::new(XlsxSource {
-            rows: rest.into_iter(),
-            wanted,
-        }) as Box<dyn RowSource>
-    }))
+    Ok((
+        headers,
+        Box::new(move |wanted| {
+            Box::new(XlsxSource {
+                rows: rest.into_iter(),
+                wanted,
+            }) as Box<dyn RowSource>
+        }),
+    ))
 }
 
 fn cell_text(cell: &Data, problems: &mut Vec<String>) -> String {

@@ -239,7 +239,10 @@ fn parse_set(
 }
 
 /// Splits a file into (line number, fields) rows, skipping comments and blank lines.
-fn read_table(text: &str, delimiter: u8) -> Result<Vec<(u64, Vec<String>)>, (u64, String)> {
+/// Rows of a lexicon file: (line number, fields).
+type Table = Vec<(u64, Vec<String>)>;
+
+fn read_table(text: &str, delimiter: u8) -> Result<Table, (u64, String)> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
