@@ -64,6 +64,8 @@ struct Candidate {
 #[derive(Default)]
 struct Scratch {
     norm: Vec<u8>,
+    /// (start, anchored regex) pairs found by the automaton.
+    anchors: Vec<(u32, u32)>,
     candidates: Vec<Candidate>,
     exclusions: Vec<(u32, u32, Target)>,
     sentences: Vec<u32>,
@@ -78,6 +80,11 @@ pub struct Matcher {
     automaton: AhoCorasick,
     /// Automaton pattern id -> the entries with that normalised literal.
     pattern_entries: Vec<Vec<u32>>,
+    /// Automaton pattern id -> the regexes (indexes into `anchored`) it is a prefix of.
+    pattern_anchors: Vec<Vec<u32>>,
+    /// Regexes with known anchors, run only where an anchor occurs: (entry, `^(?:re)`, anchor).
+    anchored: Vec<(u32, Regex, Anchor)>,
+    /// Regexes without usable prefixes, screened together by one set.
     regex_set: RegexSet,
     /// Regex set index -> (entry, compiled pattern).
     regexes: Vec<(u32, Regex)>,
@@ -87,37 +94,135 @@ pub struct Matcher {
     acronyms: Vec<Option<String>>,
 }
 
+/// Where the automaton finds a regex's literal: at the start of every match, or at the end of
+/// a one-word match (the pattern then runs from the start of that word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    Prefix,
+    WordSuffix,
+}
+
+/// Literals that every match of a lexicon pattern starts with (or, for patterns that match
+/// within one word, ends with), lower-cased, when they are few and selective enough.
+fn regex_anchors(pattern: &str) -> Option<(Anchor, Vec<Vec<u8>>)> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let parse = |unicode: bool| {
+        regex_syntax::ParserBuilder::new()
+            .unicode(unicode)
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .ok()
+    };
+    let hir = parse(false).or_else(|| parse(true))?;
+    let literals = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
+        let seq = Extractor::new()
+            .kind(kind)
+            // \s is six bytes in ASCII mode: expanding it keeps "to " a usable prefix.
+            .limit_class(6)
+            .limit_literal_len(16)
+            .limit_total(4096)
+            .extract(&hir);
+        let literals = seq.literals()?;
+        if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
+            return None;
+        }
+        let mut out: Vec<Vec<u8>> = literals
+            .iter()
+            .map(|l| l.as_bytes().to_ascii_lowercase())
+            .collect();
+        out.sort();
+        out.dedup();
+        Some(out)
+    };
+    if let Some(p) = literals(ExtractKind::Prefix) {
+        return Some((Anchor::Prefix, p));
+    }
+    // Suffix anchoring needs matches that cannot cross a word: no spaces, dots or non-word classes.
+    let one_word =
+        !pattern.contains(['.', ' ']) && !pattern.contains("\\s") && !pattern.contains("\\W");
+    if one_word {
+        return literals(ExtractKind::Suffix).map(|s| (Anchor::WordSuffix, s));
+    }
+    None
+}
+
+/// The start of the word that contains byte `at`.
+fn word_start(text: &[u8], mut at: usize) -> usize {
+    while at > 0 && crate::text::is_word_byte(text[at - 1]) {
+        at -= 1;
+    }
+    at
+}
+
+/// Builds the automaton's pattern list, sharing one pattern between entries and regex anchors
+/// with the same literal.
+#[derive(Default)]
+struct Patterns {
+    patterns: Vec<Vec<u8>>,
+    entries: Vec<Vec<u32>>,
+    anchors: Vec<Vec<u32>>,
+    index: std::collections::HashMap<Vec<u8>, usize>,
+}
+
+impl Patterns {
+    fn id(&mut self, pattern: Vec<u8>) -> usize {
+        if let Some(&id) = self.index.get(&pattern) {
+            return id;
+        }
+        self.patterns.push(pattern.clone());
+        self.entries.push(Vec::new());
+        self.anchors.push(Vec::new());
+        self.index.insert(pattern, self.patterns.len() - 1);
+        self.patterns.len() - 1
+    }
+}
+
 impl Matcher {
     /// Compiles a validated lexicon. Fails only if the automaton or regex set exceed their size
     /// limits, which validation of single entries cannot see.
     pub fn new(lexicon: &Lexicon) -> anyhow::Result<Matcher> {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut pattern_entries: Vec<Vec<u32>> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = Default::default();
+        let mut pats = Patterns::default();
         let mut regex_sources = Vec::new();
         let mut regexes = Vec::new();
+        let mut anchored = Vec::new();
         let mut acronyms = Vec::with_capacity(lexicon.entries.len());
         for (i, e) in lexicon.entries.iter().enumerate() {
             let i = i as u32;
             acronyms.push((e.kind == EntryKind::Acronym).then(|| e.term.clone()));
             match e.kind {
-                EntryKind::Regex => {
-                    regex_sources.push(regex_source(&e.term));
-                    regexes.push((i, compile_regex(&e.term)?));
-                }
+                EntryKind::Regex => match regex_anchors(&e.term) {
+                    // Most lexicon patterns start with words ("(lung|breast) cancer"): find those
+                    // words with the automaton and run the pattern only there, instead of
+                    // scanning every text with every pattern.
+                    Some((anchor, literals)) => {
+                        let source = format!("^(?:{})", regex_source(&e.term));
+                        let re = regex::bytes::RegexBuilder::new(&source)
+                            .case_insensitive(true)
+                            .size_limit(REGEX_SIZE_LIMIT)
+                            .dfa_size_limit(REGEX_SIZE_LIMIT * 2)
+                            .build()?;
+                        let r = anchored.len() as u32;
+                        anchored.push((i, re, anchor));
+                        for literal in literals {
+                            let id = pats.id(literal);
+                            pats.anchors[id].push(r);
+                        }
+                    }
+                    None => {
+                        regex_sources.push(regex_source(&e.term));
+                        regexes.push((i, compile_regex(&e.term)?));
+                    }
+                },
                 _ => {
                     let norm = normalise_term(&e.term);
                     // Texts pasted from word processors write "Crohn’s": a term written with a
                     // straight apostrophe matches both forms.
                     let curly = norm.contains('\'').then(|| norm.replace('\'', "’"));
                     for pattern in std::iter::once(norm).chain(curly) {
-                        let id = *index.entry(pattern.clone()).or_insert_with(|| {
-                            patterns.push(pattern);
-                            pattern_entries.push(Vec::new());
-                            patterns.len() - 1
-                        });
-                        if !pattern_entries[id].contains(&i) {
-                            pattern_entries[id].push(i);
+                        let id = pats.id(pattern.into_bytes());
+                        if !pats.entries[id].contains(&i) {
+                            pats.entries[id].push(i);
                         }
                     }
                 }
@@ -129,11 +234,11 @@ impl Matcher {
         let automaton = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
-            .build(&patterns)
+            .build(&pats.patterns)
             .or_else(|_| {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .build(&patterns)
+                    .build(&pats.patterns)
             })?;
         let regex_set = RegexSetBuilder::new(&regex_sources)
             .case_insensitive(true)
@@ -142,7 +247,9 @@ impl Matcher {
             .build()?;
         Ok(Matcher {
             automaton,
-            pattern_entries,
+            pattern_entries: pats.entries,
+            pattern_anchors: pats.anchors,
+            anchored,
             regex_set,
             regexes,
             targets: lexicon.entries.iter().map(|e| e.target).collect(),
@@ -177,8 +284,18 @@ impl Matcher {
         let norm = &norm_buf[..];
         s.candidates.clear();
         s.exclusions.clear();
+        s.anchors.clear();
         for m in self.automaton.find_overlapping_iter(norm) {
             let (start, end) = (m.start(), m.end());
+            for &r in &self.pattern_anchors[m.pattern().as_usize()] {
+                let at = match self.anchored[r as usize].2 {
+                    Anchor::Prefix => start,
+                    Anchor::WordSuffix => word_start(norm, start),
+                };
+                if at == 0 || !crate::text::is_word_byte(norm[at - 1]) {
+                    s.anchors.push((at as u32, r));
+                }
+            }
             if start > 0 && crate::text::is_word_byte(norm[start - 1]) {
                 continue;
             }
@@ -194,6 +311,19 @@ impl Matcher {
                     }
                 }
                 self.push_candidate(s, start, word_end, entry);
+            }
+        }
+        // Regexes whose prefix was found: one anchored run per place and pattern.
+        s.anchors.sort_unstable();
+        s.anchors.dedup();
+        for i in 0..s.anchors.len() {
+            let (start, r) = s.anchors[i];
+            let (entry, re, _) = &self.anchored[r as usize];
+            if let Some(m) = re.find(&norm[start as usize..]) {
+                let end = start as usize + m.end();
+                if m.end() > 0 && on_word_boundaries(norm, start as usize, end) {
+                    self.push_candidate(s, start as usize, end, *entry);
+                }
             }
         }
         if !self.regexes.is_empty() {
@@ -346,6 +476,31 @@ mod tests {
             vec![
                 ("Oral".into(), "Crohn’s disease".into()),
                 ("Oral".into(), "Crohn's disease".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn anchored_regexes_find_every_match() {
+        let l = lex("treatment:pharmaceutical\tregex\t[a-z]{3,}mab\t2\nCancer\tregex\t(?:lung|gi) (?:cancer|tumou?r)s?\t3\nInfection\tregex\th[1-9]n[1-9]\t2\n");
+        let m = Matcher::new(&l).unwrap();
+        // Prefix and word-suffix anchors go through the automaton; the rest through the set.
+        assert_eq!(m.anchored.len(), 2);
+        assert_eq!(m.regexes.len(), 1);
+        let got = hits(
+            &l,
+            "",
+            "Trastuzumab and rituximab; mabs; GI tumours, lung cancer; H5N1 flu; lungi cancer",
+        );
+        let words: Vec<&str> = got.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "Trastuzumab",
+                "rituximab",
+                "GI tumours",
+                "lung cancer",
+                "H5N1"
             ]
         );
     }
