@@ -147,6 +147,16 @@ fn regex_anchors(pattern: &str) -> Option<(Anchor, Vec<Vec<u8>>)> {
     None
 }
 
+/// True if most letters of a text (of some length) are capitals.
+fn is_mostly_upper(text: &str) -> bool {
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for b in text.bytes().filter(u8::is_ascii_alphabetic) {
+        letters += 1;
+        upper += usize::from(b.is_ascii_uppercase());
+    }
+    letters >= 12 && upper * 10 > letters * 6
+}
+
 /// The start of the word that contains byte `at`.
 fn word_start(text: &[u8], mut at: usize) -> usize {
     while at > 0 && crate::text::is_word_byte(text[at - 1]) {
@@ -285,6 +295,9 @@ impl Matcher {
         s.candidates.clear();
         s.exclusions.clear();
         s.anchors.clear();
+        // In a field written in capitals ("ALL PATIENTS WITH MS") case tells nothing, so
+        // acronyms, which rely on it, are not matched there.
+        let shouting = is_mostly_upper(text);
         for m in self.automaton.find_overlapping_iter(norm) {
             let (start, end) = (m.start(), m.end());
             for &r in &self.pattern_anchors[m.pattern().as_usize()] {
@@ -304,6 +317,9 @@ impl Matcher {
             };
             for &entry in &self.pattern_entries[m.pattern().as_usize()] {
                 if let Some(acronym) = &self.acronyms[entry as usize] {
+                    if shouting {
+                        continue;
+                    }
                     // Exact case, on the original text; the plural ending may follow.
                     let found = text.get(start..end).unwrap_or("");
                     if found != acronym && found.replace('’', "'") != *acronym {
@@ -457,6 +473,13 @@ mod tests {
                 ("Cancer".into(), "cancer".into()),
             ]
         );
+    }
+
+    #[test]
+    fn acronyms_are_not_matched_in_capitals() {
+        let l = lex("Neuro\tacronym\tMS\t1\nCancer\tacronym\tALL\t1\n");
+        assert!(hits(&l, "TREATMENT OF ALL PATIENTS WITH HEART FAILURE", "").is_empty());
+        assert_eq!(hits(&l, "Relapse in ALL and MS", "").len(), 2);
     }
 
     #[test]
