@@ -151,9 +151,15 @@ fn progress_bar() -> indicatif::ProgressBar {
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} {human_pos} awards coded ({per_sec}, {elapsed})",
+            "{spinner} {human_pos} awards coded ({rate} awards/s, {elapsed})",
         )
-        .expect("static template"),
+        .expect("static template")
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", state.per_sec());
+            },
+        ),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
