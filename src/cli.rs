@@ -10,6 +10,7 @@ Examples:
   hrcs code fixtures/awards.csv                 code awards with the embedded lexicons
   hrcs code awards.xlsx -o coded.csv --keep     keep the input columns beside the codes
   hrcs codes                                    list the HRCS codes
+  hrcs eval fixtures/awards.csv                 compare coding with the fixture's human coding
   hrcs lexicon check lexicons/                  validate an edited lexicon set
 
 Exit status: 0 success, 1 runtime error, 2 usage error.";
@@ -26,6 +27,7 @@ pub struct Cli {
 pub enum Command {
     Code(cmd::code::CodeArgs),
     Codes(cmd::codes::CodesArgs),
+    Eval(cmd::eval::EvalArgs),
     Lexicon(cmd::lexicon::LexiconArgs),
 }
 
@@ -34,6 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Code(a) => cmd::code::run(a),
         Command::Codes(a) => cmd::codes::run(a),
+        Command::Eval(a) => cmd::eval::run(a),
         Command::Lexicon(a) => cmd::lexicon::run(a),
     }
 }

@@ -5,6 +5,7 @@ mod util;
 
 mod code;
 mod codes;
+mod eval;
 mod formats;
 mod lexicon;
 mod rules;

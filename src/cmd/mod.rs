@@ -2,4 +2,5 @@
 
 pub mod code;
 pub mod codes;
+pub mod eval;
 pub mod lexicon;

@@ -1,0 +1,407 @@
+//! `hrcs eval`: comparing coding with human coding. The expected numbers are worked out by hand
+//! in the comments, from tiny gold and prediction files (with --pred, so the coder's own choices
+//! do not move them).
+
+use crate::util::{csv_text, fixture, Workdir};
+
+fn json(run: &crate::util::Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+#[track_caller]
+fn close(v: &serde_json::Value, expected: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!(
+        (got - expected).abs() < 1e-9,
+        "got {got}, expected {expected}"
+    );
+}
+
+const UKHRA: &[&str] = &[
+    "OrganisationReference",
+    "AwardTitle",
+    "AwardAbstract",
+    "HC_1",
+    "HC_1%",
+    "HC_2",
+    "HC_2%",
+    "RA_1",
+    "RA_1%",
+    "RA_2",
+    "RA_2%",
+];
+
+/// Gold: A1 Cancer / 2.1; A2 Cancer 50 Oral 50 / 5.1; A3 Neuro / 2.1 50 2.2 50; A4 has no text.
+/// Predictions: A1 Cancer / 2.1 (confidence 0.9); A2 Cancer / 5.1 50 6.1 50 (0.5);
+/// A3 Stroke 60 Neuro 40 / 2.2 (0.7); A4 Generic / 1.1 with no_text.
+fn ukhra_case(wd: &Workdir) {
+    wd.write(
+        "gold.csv",
+        csv_text(
+            UKHRA,
+            &[
+                &[
+                    "A1",
+                    "Tumour growth",
+                    "Text one",
+                    "Cancer",
+                    "100",
+                    "",
+                    "",
+                    "2.1",
+                    "100",
+                    "",
+                    "",
+                ],
+                &[
+                    "A2",
+                    "Gut tumours",
+                    "Text two",
+                    "Cancer and neoplasms",
+                    "50",
+                    "Oral",
+                    "50",
+                    "5.1 Pharmaceuticals",
+                    "100",
+                    "",
+                    "",
+                ],
+                &[
+                    "A3",
+                    "Nerves",
+                    "Text three",
+                    "HRCS_HC_13NEU",
+                    "100",
+                    "",
+                    "",
+                    "2.1",
+                    "50",
+                    "2.2",
+                    "50",
+                ],
+                &[
+                    "A4", "n/a", "Redacted", "Blood", "100", "", "", "1.1", "100", "", "",
+                ],
+            ],
+        ),
+    );
+    wd.write(
+        "pred.csv",
+        csv_text(
+            &["id", "hc", "hc_confidence", "rac", "review_reasons"],
+            &[
+                &["A4", "Generic:100", "0", "1.1:100", "no_text"],
+                &["A1", "Cancer:100", "0.9", "2.1:100", ""],
+                &["A2", "Cancer:100", "0.5", "5.1:50;6.1:50", "close_call"],
+                &["A3", "Stroke:60;Neuro:40", "0.7", "2.2:100", ""],
+            ],
+        ),
+    );
+}
+
+#[test]
+fn ukhra_gold_with_predictions() {
+    let wd = Workdir::new();
+    ukhra_case(&wd);
+    let run = wd
+        .run(&["eval", "gold.csv", "--pred", "pred.csv", "--format", "json"])
+        .ok();
+    let v = json(&run);
+    assert_eq!(v["gold_format"], "ukhra");
+    assert_eq!(v["rows"], 4);
+    assert_eq!(v["evaluated"], 3);
+    assert_eq!(v["excluded"]["no_text"], 1);
+    let m = &v["metrics"];
+    // HC sets gold {Cancer} {Cancer, Oral} {Neuro}, predicted {Cancer} {Cancer} {Stroke, Neuro}:
+    // Cancer tp 2, Oral fn 1, Neuro tp 1, Stroke fp 1. Pooled tp 3 fp 1 fn 1: F1 0.75.
+    close(&m["hc_micro_f1"], 0.75);
+    // Per-code F1: Cancer 1, Oral 0, Neuro 1, Stroke 0.
+    close(&m["hc_macro_f1"], 0.5);
+    // Tops Cancer (in gold), Cancer (in gold), Stroke (not): 2/3.
+    close(&m["hc_top1"], 2.0 / 3.0);
+    // Only A1 has the same set.
+    close(&m["hc_exact"], 1.0 / 3.0);
+    // A1 1; A2 min(50, 100) for Cancer = 0.5; A3 min(100, 40) for Neuro = 0.4. Mean 1.9 / 3.
+    close(&m["hc_weighted"], 1.9 / 3.0);
+    // RAC gold {2.1} {5.1} {2.1, 2.2}, predicted {2.1} {5.1, 6.1} {2.2}: 2.1 tp 1 fn 1, 5.1 tp 1,
+    // 6.1 fp 1, 2.2 tp 1. Pooled tp 3 fp 1 fn 1: 0.75. Macro (2/3 + 1 + 0 + 1) / 4.
+    close(&m["rac_micro_f1"], 0.75);
+    close(&m["rac_macro_f1"], (2.0 / 3.0 + 2.0) / 4.0);
+    close(&m["rac_exact"], 1.0 / 3.0);
+    // A1 1; A2 0.5 (5.1); A3 0 (2.1) + 0.5 (2.2). Mean 2 / 3.
+    close(&m["rac_weighted"], 2.0 / 3.0);
+    // Groups gold {2} {5} {2}, predicted {2} {5, 6} {2}: tp 3 fp 1 fn 0, P 3/4 R 1, F1 6/7.
+    close(&m["rac_group_micro_f1"], 6.0 / 7.0);
+    assert!(m.get("five_class_accuracy").is_none());
+    // Reliability: 0.5 right (0.4-0.6), 0.7 wrong (0.6-0.8), 0.9 right (0.8-1.0).
+    let rel = v["reliability"].as_array().unwrap();
+    let counts: Vec<u64> = rel.iter().map(|b| b["count"].as_u64().unwrap()).collect();
+    assert_eq!(counts, vec![0, 0, 1, 1, 1]);
+    close(&rel[3]["top1"], 0.0);
+    close(&rel[4]["top1"], 1.0);
+    // Confusion of tops: Cancer->Cancer twice, Neuro->Stroke once.
+    assert_eq!(v["confusion"][0]["gold"], "Cancer");
+    assert_eq!(v["confusion"][0]["count"], 2);
+    assert_eq!(v["confusion"][1]["pred"], "Stroke");
+
+    // The same in the terminal table and in Markdown.
+    let table = wd.run(&["eval", "gold.csv", "--pred", "pred.csv"]).ok();
+    assert!(table.stdout.contains("evaluated: 3"), "{}", table.stdout);
+    assert!(table.stdout.contains("no text: 1"));
+    assert!(table.stdout.contains("hc_micro_f1         0.750"));
+    let md = wd
+        .run(&[
+            "eval", "gold.csv", "--pred", "pred.csv", "--format", "markdown",
+        ])
+        .ok();
+    assert!(md.stdout.contains("| hc_top1 | 0.667 |"), "{}", md.stdout);
+
+    // --include-no-text keeps A4: gold Blood, predicted Generic.
+    let all = wd
+        .run(&[
+            "eval",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--format",
+            "json",
+            "--include-no-text",
+        ])
+        .ok();
+    let v = json(&all);
+    assert_eq!(v["evaluated"], 4);
+    close(&v["metrics"]["hc_top1"], 0.5);
+}
+
+#[test]
+fn gates() {
+    let wd = Workdir::new();
+    ukhra_case(&wd);
+    let base = ["eval", "gold.csv", "--pred", "pred.csv"];
+    // hc_top1 is 2/3 and hc_micro_f1 is 0.75: the first gate fails, the second (equal) passes.
+    let failed = wd
+        .run(
+            &[
+                &base[..],
+                &["--min", "hc_top1=0.9", "--min", "hc_micro_f1=0.75"],
+            ]
+            .concat(),
+        )
+        .fails(1);
+    assert!(
+        failed.stderr.contains("unmet: hc_top1 = 0.667 < 0.9"),
+        "{}",
+        failed.stderr
+    );
+    assert!(!failed.stderr.contains("unmet: hc_micro_f1"));
+    assert!(
+        failed.stdout.contains("evaluated: 3"),
+        "the report is printed"
+    );
+    wd.run(
+        &[
+            &base[..],
+            &["--min", "hc_micro_f1=0.75", "--min", "rac_exact=0.3"],
+        ]
+        .concat(),
+    )
+    .ok();
+    let unknown = wd
+        .run(&[&base[..], &["--min", "hc_f1=0.5"]].concat())
+        .fails(2);
+    assert!(unknown.stderr.contains("hc_f1"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("rac_group_micro_f1"),
+        "lists the keys"
+    );
+}
+
+#[test]
+fn missing_predictions_and_bad_gold_labels() {
+    let wd = Workdir::new();
+    ukhra_case(&wd);
+    wd.write(
+        "short.csv",
+        csv_text(&["id", "hc", "rac"], &[&["A1", "Cancer:100", "2.1:100"]]),
+    );
+    let run = wd
+        .run(&["eval", "gold.csv", "--pred", "short.csv"])
+        .fails(1);
+    assert!(run.stderr.contains("A2, A3, A4"), "{}", run.stderr);
+    let gold = wd.read("gold.csv").replace(
+        "Nerves,Text three,HRCS_HC_13NEU",
+        "Nerves,Text three,Brainz",
+    );
+    wd.write("bad.csv", gold);
+    let run = wd.run(&["eval", "bad.csv", "--pred", "pred.csv"]).fails(1);
+    assert!(
+        run.stderr.contains("bad.csv")
+            && run.stderr.contains("row 3")
+            && run.stderr.contains("Brainz"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn single_label_gold() {
+    let wd = Workdir::new();
+    wd.write(
+        "gold.csv",
+        csv_text(
+            &["id", "label", "label_name", "abstract"],
+            &[
+                &["r1", "1", "tumours", "x"],
+                &["r2", "2", "brain", "x"],
+                &["r3", "3", "heart", "x"],
+                &["r4", "3", "heart", "x"],
+                &["r5", "4", "other", "x"],
+            ],
+        ),
+    );
+    wd.write(
+        "pred.csv",
+        csv_text(
+            &["id", "hc", "rac"],
+            &[
+                &["r1", "Cancer:100", "2.1:100"],
+                &["r2", "Stroke:100", "2.1:100"],
+                &["r3", "Stroke:100", "2.1:100"],
+                &["r4", "Oral:100", "2.1:100"],
+                &["r5", "Cancer:100", "2.1:100"],
+            ],
+        ),
+    );
+    let run = wd
+        .run(&[
+            "eval",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--format",
+            "json",
+            "--labels",
+            "tumours=Cancer, brain=Neuro|Stroke, heart=Cardio|Stroke, other=none",
+        ])
+        .ok();
+    let v = json(&run);
+    assert_eq!(v["gold_format"], "label");
+    assert_eq!(v["evaluated"], 5);
+    assert!(v["hc"].is_null(), "only the label metrics");
+    let m = &v["metrics"];
+    // Predicted classes: tumours (right), brain (Stroke counts for brain: right), heart (Stroke
+    // counts for heart too: right), other (Oral is none of the four: wrong), tumours (wrong).
+    close(&m["five_class_accuracy"], 0.6);
+    // F1: tumours tp 1 fp 1 -> 2/3; brain 1; heart tp 1 fn 1 -> 2/3; other fp 1 fn 1 -> 0.
+    close(
+        &m["five_class_macro_f1"],
+        (2.0 / 3.0 + 1.0 + 2.0 / 3.0) / 4.0,
+    );
+    // The four rows of labels with categories: 3 right.
+    close(&m["four_class_top1"], 0.75);
+    assert_eq!(v["labels"]["accepted_rows"], 4);
+
+    // The same mapping from a file, naming the label column.
+    wd.write(
+        "map.csv",
+        "label,category\n1,Cancer\n2,Neuro|Stroke\n3,Cardio|Stroke\n4,none\n",
+    );
+    let run = wd
+        .run(&[
+            "eval",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--format",
+            "json",
+            "--labels",
+            "map.csv",
+            "--label-column",
+            "label",
+        ])
+        .ok();
+    close(&json(&run)["metrics"]["five_class_accuracy"], 0.6);
+
+    // A label that is not in the mapping is an error naming it.
+    let run = wd
+        .run(&[
+            "eval",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--labels",
+            "tumours=Cancer,brain=Neuro",
+        ])
+        .fails(1);
+    assert!(run.stderr.contains("\"heart\""), "{}", run.stderr);
+}
+
+#[test]
+fn own_format_gold() {
+    let wd = Workdir::new();
+    wd.write(
+        "gold.csv",
+        csv_text(
+            &["id", "title", "hc", "rac"],
+            &[
+                &["g1", "One", "Cancer:50;Oral:50", "2.1:100"],
+                &["g2", "Two", "Mental:100", "6.1:100"],
+            ],
+        ),
+    );
+    wd.write(
+        "pred.csv",
+        csv_text(
+            &["id", "hc", "rac"],
+            &[
+                &["g2", "Mental:100", "6.1:100"],
+                &["g1", "Cancer:100", "2.1:100"],
+            ],
+        ),
+    );
+    let v = json(
+        &wd.run(&["eval", "gold.csv", "--pred", "pred.csv", "--format", "json"])
+            .ok(),
+    );
+    assert_eq!(v["gold_format"], "coded");
+    let m = &v["metrics"];
+    // g1: 0.5 (Cancer 50 of 100), g2: 1.
+    close(&m["hc_weighted"], 0.75);
+    close(&m["hc_top1"], 1.0);
+    close(&m["hc_exact"], 0.5);
+    close(&m["rac_exact"], 1.0);
+    // Oral is missed: tp 2, fn 1 -> P 1, R 2/3, F1 0.8.
+    close(&m["hc_micro_f1"], 0.8);
+}
+
+#[test]
+fn fixture_coded_now() {
+    // AWD-040's abstract is a redaction marker but its title is real text, so it is coded from
+    // the title and evaluated: all 40 rows count.
+    let wd = Workdir::new();
+    let v = json(
+        &wd.run(&[
+            "eval",
+            &fixture("awards.csv"),
+            "--format",
+            "json",
+            "-j",
+            "2",
+        ])
+        .ok(),
+    );
+    assert_eq!(v["gold_format"], "ukhra");
+    assert_eq!(v["rows"], 40);
+    assert_eq!(v["evaluated"], 40);
+    assert_eq!(v["excluded"]["no_text"], 0);
+    for key in [
+        "hc_micro_f1",
+        "hc_top1",
+        "rac_micro_f1",
+        "rac_group_micro_f1",
+    ] {
+        let x = v["metrics"][key].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&x), "{key} = {x}");
+    }
+    assert_eq!(v["reliability"].as_array().unwrap().len(), 5);
+}
