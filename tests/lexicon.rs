@@ -94,3 +94,77 @@ fn failing_examples_fail_the_check() {
     );
     assert!(run.stderr.contains("2 of 2 examples fail"));
 }
+
+/// A tiny set that claims to be complete and trips every warning rule.
+fn write_warning_set(wd: &Workdir) {
+    wd.write(
+        "lex/manifest.tsv",
+        "key\tvalue\nname\ttiny\ncomplete\tyes\n",
+    );
+    wd.write(
+        "lex/e.tsv",
+        "code\tkind\tterm\tweight\n\
+         Cancer\tterm\ttumour\t3\n\
+         Respiratory\tterm\ttumour\t1\n\
+         Eye\tregex\t(glaucoma)?\t1\n\
+         Eye\tterm\tab\t1\n\
+         Neuro\tterm\tMS\t1\n",
+    );
+    wd.write(
+        "lex/x.tsv",
+        "code\texpect\ttext\nCancer\tyes\tTumour growth\n",
+    );
+}
+
+#[test]
+fn warnings_name_their_rule_and_place_but_do_not_fail() {
+    let wd = Workdir::new();
+    write_warning_set(&wd);
+    let run = wd.run(&["lexicon", "check", "lex"]).ok();
+    for expected in [
+        "warning[shadowed_across_codes]: lex/e.tsv:3:",
+        "warning[regex_matches_empty]: lex/e.tsv:4:",
+        "warning[short_term]: lex/e.tsv:5:",
+        "warning[ambiguous_term]: lex/e.tsv:6:",
+        "warning[example_missing]: lex/e.tsv:3: Respiratory",
+        "warning[example_missing]: lex/e.tsv:4: Eye",
+        "warning[code_without_entries]: lex: Blood has no entries",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected:?} in\n{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains("warning(s):"), "{}", run.stderr);
+    assert!(run.stdout.contains("examples pass"));
+}
+
+#[test]
+fn strict_fails_on_warnings() {
+    let wd = Workdir::new();
+    write_warning_set(&wd);
+    let run = wd.run(&["lexicon", "check", "--strict", "lex"]).fails(1);
+    assert!(run.stderr.contains("warning[short_term]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning(s) and --strict"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn strict_passes_a_clean_set_and_coverage_rules_need_complete() {
+    let wd = Workdir::new();
+    wd.write("lex/manifest.tsv", "key\tvalue\nname\tclean\n");
+    wd.write(
+        "lex/e.tsv",
+        "code\tkind\tterm\tweight\nEye\tterm\tglaucoma\t3\nNeuro\tacronym\tMS\t2\n",
+    );
+    wd.write(
+        "lex/x.tsv",
+        "code\texpect\ttext\nEye\tyes\tGlaucoma clinic\n",
+    );
+    let run = wd.run(&["lexicon", "check", "--strict", "lex"]).ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}

@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
 use crate::coding::{Coder, Coding, Params};
-use crate::lexicon::{EntryKind, Example, Lexicon, Target};
+use crate::lexicon::{check, EntryKind, Example, Lexicon, Target};
 
 use super::code::load_lexicon;
 
@@ -23,13 +23,18 @@ pub struct LexiconArgs {
 #[derive(Debug, Subcommand)]
 pub enum LexiconCommand {
     /// Validate a lexicon set (default: the embedded one), run its examples and print statistics
-    #[command(after_help = "Examples:\n  hrcs lexicon check\n  hrcs lexicon check lexicons/")]
+    #[command(
+        after_help = "Examples:\n  hrcs lexicon check\n  hrcs lexicon check lexicons/\n  hrcs lexicon check --strict lexicons/"
+    )]
     Check {
         /// Lexicon folder (default: the embedded default set)
         dir: Option<PathBuf>,
         /// Print only problems and the verdict
         #[arg(short, long)]
         quiet: bool,
+        /// Fail (exit 1) when there are warnings too, not only errors and failing examples
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -70,6 +75,18 @@ pub fn failing_examples(coder: &Coder, examples: &[Example]) -> Vec<String> {
         .collect()
 }
 
+/// `N warning(s): K kind, ...`, kinds in rule order.
+fn warning_summary(warnings: &[check::Warning]) -> String {
+    let per_kind: Vec<String> = check::KINDS
+        .iter()
+        .filter_map(|k| {
+            let n = warnings.iter().filter(|w| w.kind == *k).count();
+            (n > 0).then(|| format!("{n} {k}"))
+        })
+        .collect();
+    format!("{} warning(s): {}", warnings.len(), per_kind.join(", "))
+}
+
 fn statistics(lexicon: &Lexicon) -> BTreeMap<Target, [usize; 4]> {
     let mut stats: BTreeMap<Target, [usize; 4]> = BTreeMap::new();
     for e in &lexicon.entries {
@@ -85,7 +102,7 @@ fn statistics(lexicon: &Lexicon) -> BTreeMap<Target, [usize; 4]> {
 }
 
 pub fn run(args: LexiconArgs) -> Result<()> {
-    let LexiconCommand::Check { dir, quiet } = args.command;
+    let LexiconCommand::Check { dir, quiet, strict } = args.command;
     let lexicon = load_lexicon(dir.as_deref())?;
     let coder = Coder::new(lexicon.clone(), Params::default())?;
     if !quiet {
@@ -106,6 +123,18 @@ pub fn run(args: LexiconArgs) -> Result<()> {
             println!("{:<28} {t:>6} {a:>8} {r:>6} {x:>8}", target.to_string());
         }
     }
+    let folder = match &dir {
+        Some(d) => d.display().to_string(),
+        None => "lexicons".to_string(),
+    };
+    let complete = check::manifest_complete(dir.as_deref());
+    let warnings = check::check(&lexicon, &folder, complete);
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    if !warnings.is_empty() {
+        eprintln!("{}", warning_summary(&warnings));
+    }
     let failures = failing_examples(&coder, &lexicon.examples);
     for f in &failures {
         eprintln!("{f}");
@@ -115,6 +144,12 @@ pub fn run(args: LexiconArgs) -> Result<()> {
             "{} of {} examples fail",
             failures.len(),
             lexicon.examples.len()
+        );
+    }
+    if strict && !warnings.is_empty() {
+        bail!(
+            "{} warning(s) and --strict: fix them or run without --strict",
+            warnings.len()
         );
     }
     if !quiet {

@@ -4,6 +4,7 @@
 //! entries (a code, a term or pattern, its kind, a weight), examples that the set must pass, and a
 //! manifest. This module holds the in-memory model; [`load`] reads and validates files.
 
+pub mod check;
 pub mod load;
 
 use std::fmt;
