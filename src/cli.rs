@@ -10,6 +10,7 @@ Examples:
   hrcs code fixtures/awards.csv                 code awards with the embedded lexicons
   hrcs code awards.xlsx -o coded.csv --keep     keep the input columns beside the codes
   hrcs codes                                    list the HRCS codes
+  hrcs diff --old default --new lex/ a.csv      awards whose coding an edited lexicon set changes
   hrcs eval fixtures/awards.csv                 compare coding with the fixture's human coding
   hrcs lexicon check lexicons/                  validate an edited lexicon set
 
@@ -27,6 +28,7 @@ pub struct Cli {
 pub enum Command {
     Code(cmd::code::CodeArgs),
     Codes(cmd::codes::CodesArgs),
+    Diff(cmd::diff::DiffArgs),
     Eval(cmd::eval::EvalArgs),
     Lexicon(cmd::lexicon::LexiconArgs),
 }
@@ -36,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Code(a) => cmd::code::run(a),
         Command::Codes(a) => cmd::codes::run(a),
+        Command::Diff(a) => cmd::diff::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Lexicon(a) => cmd::lexicon::run(a),
     }

@@ -66,6 +66,33 @@ pub fn run(
     writer: &mut dyn CodingWriter,
     opts: &RunOptions,
 ) -> Result<RunStats> {
+    let mut stats = RunStats::default();
+    stream(
+        inputs,
+        opts,
+        |award| code_award(coder, award),
+        |award, coding| {
+            stats.rows_read += 1;
+            stats.coded += u64::from(!coding.hc.is_empty());
+            stats.flagged += u64::from(coding.review());
+            stats.no_text += u64::from(coding.reasons.contains(&Reason::NoText));
+            stats.row_errors += u64::from(!award.problems.is_empty());
+            writer.write(award, &coding)
+        },
+    )?;
+    writer.finish()?;
+    Ok(stats)
+}
+
+/// Streams the awards of `inputs` through `map` in parallel and hands each result, in input
+/// order, to `sink`: a reader thread parses batches into a bounded channel while the coding
+/// threads map the previous batch. Stops at the first error of the reader or the sink.
+pub fn stream<T: Send>(
+    inputs: Vec<Input>,
+    opts: &RunOptions,
+    map: impl Fn(&Award) -> T + Sync,
+    mut sink: impl FnMut(&Award, T) -> Result<()>,
+) -> Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
         .thread_name(|i| format!("hrcs-code-{i}"))
@@ -86,7 +113,7 @@ pub fn run(
                                 let full =
                                     std::mem::replace(&mut batch, Vec::with_capacity(BATCH_SIZE));
                                 if tx.send(Ok(full)).is_err() {
-                                    return; // the writer stopped
+                                    return; // the consumer stopped
                                 }
                             }
                         }
@@ -106,9 +133,8 @@ pub fn run(
         .context("cannot start the reader thread")?;
 
     let bar = opts.progress.then(progress_bar);
-    let mut stats = RunStats::default();
     let mut result = Ok(());
-    for message in rx.iter() {
+    'batches: for message in rx.iter() {
         let batch = match message {
             Ok(b) => b,
             Err(e) => {
@@ -116,21 +142,12 @@ pub fn run(
                 break;
             }
         };
-        let codings: Vec<Coding> =
-            pool.install(|| batch.par_iter().map(|a| code_award(coder, a)).collect());
-        for (award, coding) in batch.iter().zip(&codings) {
-            stats.rows_read += 1;
-            stats.coded += u64::from(!coding.hc.is_empty());
-            stats.flagged += u64::from(coding.review());
-            stats.no_text += u64::from(coding.reasons.contains(&Reason::NoText));
-            stats.row_errors += u64::from(!award.problems.is_empty());
-            if let Err(e) = writer.write(award, coding) {
+        let mapped: Vec<T> = pool.install(|| batch.par_iter().map(&map).collect());
+        for (award, item) in batch.iter().zip(mapped) {
+            if let Err(e) = sink(award, item) {
                 result = Err(e);
-                break;
+                break 'batches;
             }
-        }
-        if result.is_err() {
-            break;
         }
         if let Some(bar) = &bar {
             bar.inc(batch.len() as u64);
@@ -141,9 +158,7 @@ pub fn run(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    result?;
-    writer.finish()?;
-    Ok(stats)
+    result
 }
 
 fn progress_bar() -> indicatif::ProgressBar {

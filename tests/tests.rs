@@ -5,6 +5,7 @@ mod util;
 
 mod code;
 mod codes;
+mod diff;
 mod eval;
 mod formats;
 mod lexicon;

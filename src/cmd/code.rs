@@ -224,7 +224,8 @@ pub fn run(args: CodeArgs) -> Result<()> {
     Ok(())
 }
 
-fn refuse_overwriting_inputs(out: &Path, inputs: &[InputSpec]) -> Result<()> {
+/// Fails if `out` is one of the input files: a run must never overwrite its own input.
+pub fn refuse_overwriting_inputs(out: &Path, inputs: &[InputSpec]) -> Result<()> {
     let Ok(out_real) = out.canonicalize() else {
         return Ok(());
     };

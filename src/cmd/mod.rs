@@ -2,5 +2,6 @@
 
 pub mod code;
 pub mod codes;
+pub mod diff;
 pub mod eval;
 pub mod lexicon;

@@ -80,7 +80,7 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
     };
     if !dir.is_dir() {
         return Err(fail(
-            "not a folder: give --lexicons the folder that holds the lexicon files".into(),
+            "not a folder: give the folder that holds the lexicon files (.tsv or .csv)".into(),
         ));
     }
     let mut paths = Vec::new();
