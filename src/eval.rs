@@ -172,6 +172,21 @@ pub fn weighted_agreement(gold: &[Shares], pred: &[Shares]) -> f64 {
     mean(gold.iter().zip(pred).map(|(g, p)| award_agreement(g, p)))
 }
 
+/// Percent-weighted agreement weighted by each award's funding: how much of the money lands on
+/// the right codes. 0 when the amounts sum to 0.
+pub fn amount_weighted_agreement(gold: &[Shares], pred: &[Shares], amounts: &[f64]) -> f64 {
+    let total: f64 = amounts.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    gold.iter()
+        .zip(pred)
+        .zip(amounts)
+        .map(|((g, p), a)| a * award_agreement(g, p))
+        .sum::<f64>()
+        / total
+}
+
 /// Merges a coding's codes into groups, adding percents, in order of first appearance.
 pub fn to_groups(shares: &[(usize, u32)], group_of: impl Fn(usize) -> usize) -> Shares {
     let mut out: Shares = Vec::new();
@@ -389,6 +404,19 @@ mod tests {
         // Only award 1 has the same set.
         close(exact_match(&g, &p), 0.25);
         assert_eq!(code_set(&[(2, 5000), (1, 5000), (2, 0)]), vec![1, 2]);
+    }
+
+    #[test]
+    fn amount_weighted() {
+        // Award 1 (amount 300) agrees 100%, award 2 (amount 100) agrees 50%:
+        // (300 * 1.0 + 100 * 0.5) / 400 = 0.875; unweighted it would be 0.75.
+        let gold = vec![vec![(1, 10000)], vec![(2, 5000), (3, 5000)]];
+        let pred = vec![vec![(1, 10000)], vec![(2, 10000)]];
+        close(
+            amount_weighted_agreement(&gold, &pred, &[300.0, 100.0]),
+            0.875,
+        );
+        close(amount_weighted_agreement(&gold, &pred, &[0.0, 0.0]), 0.0);
     }
 
     #[test]

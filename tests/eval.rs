@@ -405,3 +405,38 @@ fn fixture_coded_now() {
     }
     assert_eq!(v["reliability"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn amount_weights_agreement_by_funding() {
+    let wd = Workdir::new();
+    ukhra_case(&wd);
+    // Add an Amount column: A1 £100, A2 £300, A3 £600 (A4 has no text and is excluded).
+    let gold = wd.read("gold.csv");
+    let mut lines = gold.lines();
+    let mut with_amount = format!("{},Amount\n", lines.next().unwrap());
+    for (line, amount) in lines.zip(["£100", "300", "\"600.00\"", "1,000"]) {
+        with_amount.push_str(&format!("{line},{amount}\n"));
+    }
+    wd.write("gold.csv", with_amount);
+    let run = wd
+        .run(&[
+            "eval", "gold.csv", "--pred", "pred.csv", "--amount", "Amount", "--format", "json",
+        ])
+        .ok();
+    let v = json(&run);
+    // HC agreement per award: A1 1.0, A2 0.5 (Cancer 50 of 100), A3 0.4 (Neuro 40 of 100):
+    // (100 * 1.0 + 300 * 0.5 + 600 * 0.4) / 1000 = 0.49.
+    close(&v["metrics"]["hc_amount_weighted"], 0.49);
+    // RAC: A1 1.0, A2 0.5 (5.1 50 of 100), A3 0.5 (2.2 50 of 50+50): (100 + 150 + 300) / 1000.
+    close(&v["metrics"]["rac_amount_weighted"], 0.55);
+    let run = wd
+        .run(&[
+            "eval", "gold.csv", "--pred", "pred.csv", "--amount", "Funding",
+        ])
+        .fails(2);
+    assert!(
+        run.stderr.contains("no amount column named \"Funding\""),
+        "{}",
+        run.stderr
+    );
+}

@@ -35,7 +35,8 @@ The gold format is detected from the columns:
 Rows whose title and abstract are both empty or redaction markers are excluded and counted,
 unless --include-no-text. --min KEY=VALUE fails the run (exit 1) when a metric is below VALUE;
 the keys are: hc_micro_f1 hc_macro_f1 hc_top1 hc_exact hc_weighted rac_micro_f1 rac_macro_f1
-rac_group_micro_f1 rac_exact rac_weighted five_class_accuracy five_class_macro_f1
+rac_group_micro_f1 rac_exact rac_weighted hc_amount_weighted rac_amount_weighted
+five_class_accuracy five_class_macro_f1
 four_class_top1. See docs/eval.md.";
 
 pub const EXAMPLES: &str = "\
@@ -57,6 +58,8 @@ pub const GATE_KEYS: &[&str] = &[
     "rac_group_micro_f1",
     "rac_exact",
     "rac_weighted",
+    "hc_amount_weighted",
+    "rac_amount_weighted",
     "five_class_accuracy",
     "five_class_macro_f1",
     "four_class_top1",
@@ -105,6 +108,9 @@ pub struct EvalArgs {
     /// Lexicon folder to use instead of the embedded default set
     #[arg(long, value_name = "DIR")]
     pub lexicons: Option<PathBuf>,
+    /// Column with each award's funding: adds agreement weighted by money (hc_amount_weighted, rac_amount_weighted)
+    #[arg(long, value_name = "COL")]
+    pub amount: Option<String>,
     /// Evaluate rows with no usable text too
     #[arg(long)]
     pub include_no_text: bool,
@@ -118,6 +124,8 @@ struct Gold {
     hc: Shares,
     rac: Option<Shares>,
     class: Option<usize>,
+    /// Funding of the award (`--amount`), 0 without it.
+    amount: f64,
 }
 
 /// A predicted row.
@@ -363,6 +371,23 @@ fn detect_format(args: &EvalArgs, headers: &[String], name: &str) -> Result<Gold
     )))
 }
 
+/// Reads a funding amount: digits with optional thousands separators (comma or space), a
+/// decimal point and a currency sign or code ("£1,500,000", "NOK 2 000 000", "1500000.00");
+/// an empty cell is 0.
+fn parse_amount(cell: &str) -> Option<f64> {
+    if cell.trim().is_empty() {
+        return Some(0.0);
+    }
+    let cleaned: String = cell
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    cleaned
+        .parse::<f64>()
+        .ok()
+        .filter(|a| a.is_finite() && *a >= 0.0)
+}
+
 fn gold_of(format: &GoldFormat, kept: &[String], name: &str, row: u64) -> Result<Gold> {
     let cell = |i: usize| kept.get(i).map(|s| s.as_str()).unwrap_or("");
     let bad = |what: &str, value: &str| -> anyhow::Error {
@@ -393,6 +418,7 @@ fn gold_of(format: &GoldFormat, kept: &[String], name: &str, row: u64) -> Result
                 hc: read(hc, &hc_index, "health category")?,
                 rac: Some(read(rac, &rac_index, "research activity")?),
                 class: None,
+                amount: 0.0,
             })
         }
         GoldFormat::Coded { hc, rac } => Ok(Gold {
@@ -404,6 +430,7 @@ fn gold_of(format: &GoldFormat, kept: &[String], name: &str, row: u64) -> Result
                 None => None,
             },
             class: None,
+            amount: 0.0,
         }),
         GoldFormat::Label { column, map } => {
             let v = cell(*column);
@@ -413,6 +440,7 @@ fn gold_of(format: &GoldFormat, kept: &[String], name: &str, row: u64) -> Result
                     hc: Vec::new(),
                     rac: None,
                     class: None,
+                    amount: 0.0,
                 });
             }
             let class = map.class_of(v).ok_or_else(|| {
@@ -429,6 +457,7 @@ fn gold_of(format: &GoldFormat, kept: &[String], name: &str, row: u64) -> Result
                 hc: Vec::new(),
                 rac: None,
                 class: Some(class),
+                amount: 0.0,
             })
         }
     }
@@ -616,6 +645,16 @@ fn build_report(
         metrics.insert("hc_top1", hc.top1);
         metrics.insert("hc_exact", hc.exact);
         metrics.insert("hc_weighted", hc.weighted);
+        let amounts: Option<Vec<f64>> = args
+            .amount
+            .as_ref()
+            .map(|_| pairs.iter().map(|(g, _)| g.amount).collect());
+        if let Some(a) = &amounts {
+            metrics.insert(
+                "hc_amount_weighted",
+                eval::amount_weighted_agreement(&gold_hc, &pred_hc, a),
+            );
+        }
         correct = gold_hc
             .iter()
             .zip(&pred_tops)
@@ -641,6 +680,12 @@ fn build_report(
             metrics.insert("rac_macro_f1", rac.macro_.f1);
             metrics.insert("rac_exact", rac.exact);
             metrics.insert("rac_weighted", rac.weighted);
+            if let Some(a) = &amounts {
+                metrics.insert(
+                    "rac_amount_weighted",
+                    eval::amount_weighted_agreement(&gold_rac, &pred_rac, a),
+                );
+            }
             let group = |c: usize| ResearchActivity(c as u8).group().index();
             let to_g = |s: &Shares| eval::to_groups(s, group);
             let gg: Vec<Shares> = gold_rac.iter().map(to_g).collect();
@@ -993,10 +1038,28 @@ pub fn run(args: EvalArgs) -> Result<()> {
     };
     let mut input = Input::open(spec, &read)?;
     let format = detect_format(&args, &input.headers, &name)?;
+    let amount_col = match &args.amount {
+        Some(col) => Some(header_at(&input.headers, col).ok_or_else(|| {
+            UsageError(format!(
+                "{name}: no amount column named {col:?}; the columns are: {}",
+                input.headers.join(", ")
+            ))
+        })?),
+        None => None,
+    };
     let mut raw = RawRow::default();
     let mut awards = Vec::new();
     while let Some(a) = input.next_award(&mut raw)? {
-        let gold = gold_of(&format, &a.kept, &name, a.row)?;
+        let mut gold = gold_of(&format, &a.kept, &name, a.row)?;
+        if let Some(col) = amount_col {
+            let cell = a.kept.get(col).map(|s| s.as_str()).unwrap_or("");
+            gold.amount = parse_amount(cell).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{name}: row {}: amount {cell:?} is not a number; give amounts as numbers such as 1500000, 1,500,000 or £1,500,000",
+                    a.row
+                )
+            })?;
+        }
         awards.push((a, gold));
     }
     let rows = awards.len();
