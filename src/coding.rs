@@ -283,6 +283,11 @@ impl Coder {
             }
             contributions.push(f);
             scores.add(entry.target, f);
+            if let Target::Hc(c) = entry.target {
+                if entry.weight > 1.0 {
+                    scores.hc_disease[c.index()] += f;
+                }
+            }
         }
         let evidence_for = |pred: &dyn Fn(Target) -> bool| -> Vec<Evidence> {
             let mut by_term: Vec<Evidence> = Vec::new();
@@ -363,7 +368,16 @@ impl Coder {
             .map(|c| (c, scores.hc[c.index()]))
             .filter(|&(_, s)| s >= p.hc_min && s >= p.hc_relative * top)
             .collect();
-        sort_by_score(&mut chosen);
+        // Strongest first, where "strongest" is the disease named most: with equal shares the
+        // first code is read as the main one, and HRCS codes the disease under study, not the
+        // organ vocabulary around it.
+        chosen.sort_by(|a, b| {
+            let d = |c: HealthCategory| scores.hc_disease[c.index()];
+            d(b.0)
+                .total_cmp(&d(a.0))
+                .then(b.1.total_cmp(&a.1))
+                .then(a.0.cmp(&b.0))
+        });
         let total: f64 = scores.hc.iter().sum();
         let runner_up = HealthCategory::all()
             .filter(|c| !chosen.iter().any(|(k, _)| k == c))
@@ -681,6 +695,9 @@ impl Coder {
 #[derive(Debug)]
 struct Scores {
     hc: [f64; HC_COUNT],
+    /// The part of `hc` from named diseases (entries weighted above 1), as opposed to organ and
+    /// normal-function vocabulary.
+    hc_disease: [f64; HC_COUNT],
     rac: [f64; RAC_COUNT],
     group: [f64; GROUP_COUNT],
     kind: [f64; 8],
@@ -692,6 +709,7 @@ impl Default for Scores {
     fn default() -> Scores {
         Scores {
             hc: [0.0; HC_COUNT],
+            hc_disease: [0.0; HC_COUNT],
             rac: [0.0; RAC_COUNT],
             group: [0.0; GROUP_COUNT],
             kind: [0.0; 8],
@@ -761,7 +779,7 @@ mod tests {
         5\tterm\tmouse model\t2\n6\tterm\trandomised controlled trial\t3\n6.1\tterm\tphase II\t3\n\
         treatment:pharmaceutical\tterm\tchemotherapy\t2\ntreatment:psychological\tterm\tcognitive behavioural therapy\t2\n\
         3.1\tterm\tcessation\t2\ncontext:aim\tterm\twe will\t1\ncontext:background\tterm\tis common\t1\n\
-        context:programme\tterm\tprogramme grant\t1\n1\tterm\tnormal\t2\n4\tterm\tdiagnosis\t2\n8.2\tterm\tcost effectiveness\t3\n";
+        context:programme\tterm\tprogramme grant\t1\n1\tterm\tnormal\t2\nMental\tterm\tmood\t1\n4\tterm\tdiagnosis\t2\n8.2\tterm\tcost effectiveness\t3\n";
 
     fn coder() -> Coder {
         Coder::new(
@@ -799,6 +817,14 @@ mod tests {
             "Mucositis in cancer patients.",
         );
         assert_eq!(hc(&k), "Cancer:50;Oral:50");
+    }
+
+    #[test]
+    fn the_disease_named_most_comes_first() {
+        // Mental has more evidence in all (3 + 4 x 1), Neuro more from named diseases (2 x 3):
+        // the first code is the disease under study, not the vocabulary around it.
+        let k = coder().code("", "Epilepsy and epilepsy with depression and mood, mood, mood, mood.");
+        assert_eq!(hc(&k), "Neuro:50;Mental:50");
     }
 
     #[test]
