@@ -823,7 +823,10 @@ mod tests {
     fn the_disease_named_most_comes_first() {
         // Mental has more evidence in all (3 + 4 x 1), Neuro more from named diseases (2 x 3):
         // the first code is the disease under study, not the vocabulary around it.
-        let k = coder().code("", "Epilepsy and epilepsy with depression and mood, mood, mood, mood.");
+        let k = coder().code(
+            "",
+            "Epilepsy and epilepsy with depression and mood, mood, mood, mood.",
+        );
         assert_eq!(hc(&k), "Neuro:50;Mental:50");
     }
 

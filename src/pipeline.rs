@@ -30,6 +30,8 @@ pub struct RunStats {
     pub no_text: u64,
     /// Rows that were damaged in the input.
     pub row_errors: u64,
+    /// `file:line: problem` of the first damaged row.
+    pub first_row_error: Option<String>,
 }
 
 impl RunStats {
@@ -76,7 +78,12 @@ pub fn run(
             stats.coded += u64::from(!coding.hc.is_empty());
             stats.flagged += u64::from(coding.review());
             stats.no_text += u64::from(coding.reasons.contains(&Reason::NoText));
-            stats.row_errors += u64::from(!award.problems.is_empty());
+            if let Some(problem) = award.problems.first() {
+                stats.row_errors += 1;
+                stats
+                    .first_row_error
+                    .get_or_insert_with(|| format!("{}:{}: {problem}", award.source, award.line));
+            }
             writer.write(award, &coding)
         },
     )?;

@@ -191,3 +191,38 @@ fn windows_1252_text_is_decoded_and_flagged() {
     assert_eq!(rows[0]["abstract"], "Sjögren syndrome and dry eye");
     assert!(rows[0]["review_reasons"].contains("row_error"));
 }
+
+#[test]
+fn json_lines_that_are_not_utf8_are_decoded_and_flagged() {
+    let wd = Workdir::new();
+    wd.write("in.jsonl", b"{\"id\":\"1\",\"abstract\":\"Sj\xf6gren syndrome\"}\n{\"id\":\"2\",\"abstract\":\"Asthma.\"}\n");
+    let rows = wd.run(&["code", "in.jsonl"]).ok().rows();
+    assert!(rows[0]["review_reasons"].contains("row_error"));
+    assert!(
+        rows[0]["evidence"].contains("the line is not UTF-8"),
+        "{:?}",
+        rows[0]
+    );
+    assert!(!rows[1]["review_reasons"].contains("row_error"));
+}
+
+#[test]
+fn strict_fails_on_damaged_rows_naming_the_first() {
+    let wd = Workdir::new();
+    wd.write(
+        "in.csv",
+        "id,abstract\n1,Asthma\n2,Glaucoma,extra\n3,Hip fracture\n",
+    );
+    let run = wd
+        .run(&["code", "in.csv", "--strict", "-o", "out.csv"])
+        .fails(1);
+    assert!(
+        run.stderr.contains("in.csv:3: row has 3 field(s)"),
+        "{}",
+        run.stderr
+    );
+    // Every row is still accounted for in the output.
+    assert_eq!(wd.read("out.csv").lines().count(), 4);
+    wd.write("clean.csv", "id,abstract\n1,Asthma\n");
+    wd.run(&["code", "clean.csv", "--strict"]).ok();
+}

@@ -81,6 +81,9 @@ pub struct CodeArgs {
     /// Coding threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Fail (exit 1) if any input row is damaged (ragged, not UTF-8, unparsable); the output is still written whole
+    #[arg(long)]
+    pub strict: bool,
     /// No progress bar and no summary line on stderr
     #[arg(short, long)]
     pub quiet: bool,
@@ -104,6 +107,7 @@ pub struct CodeConfig {
     pub threads: usize,
     pub progress: bool,
     pub summary: bool,
+    pub strict: bool,
 }
 
 impl CodeConfig {
@@ -146,6 +150,7 @@ impl CodeConfig {
             threads,
             progress: stderr_tty && !args.quiet,
             summary: !args.quiet,
+            strict: args.strict,
         })
     }
 }
@@ -220,6 +225,14 @@ pub fn run(args: CodeArgs) -> Result<()> {
     };
     if config.summary {
         eprintln!("{}", stats.summary_line(started.elapsed().as_secs_f64()));
+    }
+    if config.strict {
+        if let Some(first) = &stats.first_row_error {
+            anyhow::bail!(
+                "{} damaged row(s) and --strict; the first at {first}. Every row is in the output, flagged row_error",
+                stats.row_errors
+            );
+        }
     }
     Ok(())
 }

@@ -32,7 +32,7 @@ pub(super) fn open(stream: Stream, delimiter: u8, name: &str) -> Result<(Vec<Str
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let h = decode_field(f, &mut problems, "header");
+                let h = decode_field(f, &mut problems, || "the header".into());
                 if i == 0 {
                     h.trim_start_matches('\u{feff}').to_string()
                 } else {
@@ -75,7 +75,9 @@ impl RowSource for CsvSource {
         }
         for &col in &self.wanted {
             let value = match self.record.get(col) {
-                Some(bytes) => decode_field(bytes, &mut row.problems, &self.headers[col]),
+                Some(bytes) => decode_field(bytes, &mut row.problems, || {
+                    format!("column {:?}", self.headers[col])
+                }),
                 None => String::new(),
             };
             row.values.push(value);

@@ -6,13 +6,14 @@ use std::io::BufRead;
 use anyhow::{anyhow, Context, Result};
 use serde_json::{Map, Value};
 
-use super::{require_header, MakeSource, RawRow, RowSource, Stream};
+use super::{decode_field, require_header, MakeSource, RawRow, RowSource, Stream};
 
 struct JsonlSource {
     stream: Stream,
     headers: Vec<String>,
     wanted: Vec<usize>,
-    pending: Option<(u64, Map<String, Value>)>,
+    /// The first object, read to learn the columns, with its line and problems.
+    pending: Option<(u64, Map<String, Value>, Vec<String>)>,
     line_no: u64,
     buf: String,
     name: String,
@@ -21,9 +22,11 @@ struct JsonlSource {
 pub(super) fn open(mut stream: Stream, name: &str) -> Result<(Vec<String>, MakeSource)> {
     let mut buf = String::new();
     let mut line_no = 0;
+    let mut problems = Vec::new();
     let first = loop {
         buf.clear();
-        let n = read_line(&mut stream, &mut buf, name, line_no + 1)?;
+        problems.clear();
+        let n = read_line(&mut stream, &mut buf, &mut problems, name, line_no + 1)?;
         if n == 0 {
             break None;
         }
@@ -33,14 +36,14 @@ pub(super) fn open(mut stream: Stream, name: &str) -> Result<(Vec<String>, MakeS
             continue;
         }
         match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(map)) => break Some((line_no, map)),
+            Ok(Value::Object(map)) => break Some((line_no, map, problems)),
             Ok(_) => return Err(anyhow!("{name}:{line_no}: the first line is not a JSON object; JSON lines input needs one object per line")),
             Err(e) => return Err(anyhow!("{name}:{line_no}:{}: not valid JSON: {e}", e.column())),
         }
     };
     let headers: Vec<String> = first
         .as_ref()
-        .map(|(_, m)| m.keys().cloned().collect())
+        .map(|(_, m, _)| m.keys().cloned().collect())
         .unwrap_or_default();
     require_header(&headers, name)?;
     let name = name.to_string();
@@ -61,12 +64,20 @@ pub(super) fn open(mut stream: Stream, name: &str) -> Result<(Vec<String>, MakeS
     ))
 }
 
-fn read_line(stream: &mut Stream, buf: &mut String, name: &str, line: u64) -> Result<usize> {
+/// Reads one line into `buf`. A line that is not UTF-8 is read as Windows-1252, as in CSV, with a
+/// note in `problems` so its row is flagged.
+fn read_line(
+    stream: &mut Stream,
+    buf: &mut String,
+    problems: &mut Vec<String>,
+    name: &str,
+    line: u64,
+) -> Result<usize> {
     let mut bytes = Vec::new();
     let n = stream
         .read_until(b'\n', &mut bytes)
         .with_context(|| format!("{name}:{line}: cannot read the input"))?;
-    buf.push_str(&String::from_utf8_lossy(&bytes));
+    buf.push_str(&decode_field(&bytes, problems, || "the line".into()));
     Ok(n)
 }
 
@@ -81,12 +92,17 @@ fn value_text(v: &Value) -> String {
 impl RowSource for JsonlSource {
     fn next_row(&mut self, row: &mut RawRow) -> Result<bool> {
         let (line, parsed) = match self.pending.take() {
-            Some((line, map)) => (line, Ok(map)),
+            Some((line, map, problems)) => {
+                row.problems.extend(problems);
+                (line, Ok(map))
+            }
             None => loop {
                 self.buf.clear();
+                row.problems.clear();
                 let n = read_line(
                     &mut self.stream,
                     &mut self.buf,
+                    &mut row.problems,
                     &self.name,
                     self.line_no + 1,
                 )?;

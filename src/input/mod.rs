@@ -89,6 +89,8 @@ pub struct ReadOptions {
 /// One input row, ready to code.
 #[derive(Debug, Clone, Default)]
 pub struct Award {
+    /// The input it came from, as named in messages.
+    pub source: std::sync::Arc<str>,
     /// 1-based data row number within its input.
     pub row: u64,
     /// Line (CSV, JSON lines) or sheet row (XLSX) where the row starts.
@@ -119,6 +121,7 @@ pub trait RowSource: Send {
 /// An opened input with its columns resolved.
 pub struct Input {
     pub spec: InputSpec,
+    name: std::sync::Arc<str>,
     pub headers: Vec<String>,
     source: Box<dyn RowSource>,
     /// Positions within the requested-values vector.
@@ -206,6 +209,7 @@ impl Input {
         let title_at = title.map(&mut slot);
         let abstract_at = abstracts.into_iter().map(&mut slot).collect();
         Ok(Input {
+            name: name.as_str().into(),
             spec,
             source: source(wanted),
             headers,
@@ -245,6 +249,7 @@ impl Input {
             }
         }
         Ok(Some(Award {
+            source: self.name.clone(),
             row: self.rows,
             line: raw.line,
             id,
@@ -398,12 +403,17 @@ pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
 }
 
 /// Decodes a field: UTF-8 when valid, else Windows-1252 (what Excel writes on Western Windows
-/// systems), with a problem note so the row is flagged.
-pub(crate) fn decode_field(bytes: &[u8], problems: &mut Vec<String>, column: &str) -> String {
+/// systems), with a problem note so the row is flagged. `what` names the field for that note
+/// ("column \"abstract\"", "the line"); it is only called when the note is needed.
+pub(crate) fn decode_field(
+    bytes: &[u8],
+    problems: &mut Vec<String>,
+    what: impl FnOnce() -> String,
+) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
-            let note = format!("column {column:?} is not UTF-8: decoded as Windows-1252");
+            let note = format!("{} is not UTF-8: decoded as Windows-1252", what());
             if !problems.contains(&note) {
                 problems.push(note);
             }
@@ -461,7 +471,9 @@ mod tests {
     fn windows_1252_fallback() {
         let mut p = Vec::new();
         assert_eq!(
-            decode_field(b"Sj\xf6gren \x93quoted\x94", &mut p, "abstract"),
+            decode_field(b"Sj\xf6gren \x93quoted\x94", &mut p, || {
+                "column \"abstract\"".into()
+            }),
             "Sjögren “quoted”"
         );
         assert_eq!(p.len(), 1);
