@@ -44,8 +44,9 @@ pub struct Hit {
     pub sentence: u32,
 }
 
-/// The layers inside which overlapping matches compete.
-fn layer(target: Target) -> u8 {
+/// The layers inside which overlapping matches compete: health categories with topics;
+/// research activities with groups and treatment kinds; context cues; exclusions.
+pub(crate) fn layer(target: Target) -> u8 {
     match target {
         Target::Hc(_) | Target::Topic(_) => 0,
         Target::Rac(_) | Target::Group(_) | Target::Treatment(_) => 1,

@@ -10,7 +10,7 @@ use clap::Args;
 use crate::coding::{Coder, Params};
 use crate::error::UsageError;
 use crate::hrcs::split::SplitPolicy;
-use crate::input::{parse_delimiter, Input, InputFormat, InputSpec, ReadOptions};
+use crate::input::{Input, InputArgs, InputSpec, ReadOptions};
 use crate::lexicon::{load_default, load_dir, Lexicon};
 use crate::output::{self, Layout, OutputFormat};
 use crate::pipeline::{self, RunOptions};
@@ -54,24 +54,6 @@ pub struct CodeArgs {
     /// Pass the input columns through before the coding columns
     #[arg(long)]
     pub keep: bool,
-    /// Column holding the award id
-    #[arg(long, value_name = "COL")]
-    pub id: Option<String>,
-    /// Column holding the title ('' for none)
-    #[arg(long, value_name = "COL")]
-    pub title: Option<String>,
-    /// Column holding abstract text; repeat to join several columns
-    #[arg(long = "abstract", value_name = "COL")]
-    pub abstracts: Vec<String>,
-    /// Input format, when the file name does not tell
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormat>,
-    /// Field delimiter of CSV input: one character or 'tab' (default: from the extension or the header line)
-    #[arg(long, value_parser = parse_delimiter, value_name = "CHAR")]
-    pub delimiter: Option<u8>,
-    /// Sheet of an XLSX input (default: the first)
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
     /// Lexicon folder to use instead of the embedded default set
     #[arg(long, value_name = "DIR")]
     pub lexicons: Option<PathBuf>,
@@ -87,6 +69,8 @@ pub struct CodeArgs {
     /// No progress bar and no summary line on stderr
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -133,15 +117,7 @@ impl CodeConfig {
         let stderr_tty = std::io::stderr().is_terminal();
         Ok(CodeConfig {
             inputs: args.inputs.iter().map(|i| InputSpec::parse(i)).collect(),
-            read: ReadOptions {
-                format: args.input_format,
-                delimiter: args.delimiter,
-                sheet: args.sheet,
-                id_column: args.id,
-                title_column: args.title,
-                abstract_columns: args.abstracts,
-                keep_all: args.keep,
-            },
+            read: args.input.read_options(args.keep),
             output: args.output.filter(|p| p.as_os_str() != "-"),
             format: args.format,
             layout: args.layout,

@@ -14,7 +14,7 @@ use crate::cmd::code::{refuse_overwriting_inputs, AtomicFile};
 use crate::coding::{Coder, Coding, Params, Share};
 use crate::error::UsageError;
 use crate::hrcs::split::format_percent;
-use crate::input::{parse_delimiter, Award, Input, InputFormat, InputSpec, ReadOptions};
+use crate::input::{Award, Input, InputArgs, InputSpec};
 use crate::lexicon::{load_default, load_dir, Lexicon};
 use crate::output::terms_text;
 use crate::pipeline::{self, code_award, RunOptions};
@@ -69,30 +69,14 @@ pub struct DiffArgs {
     /// Exit 1 (after writing the report) when any award's coding changed
     #[arg(long)]
     pub fail_on_change: bool,
-    /// Column holding the award id
-    #[arg(long, value_name = "COL")]
-    pub id: Option<String>,
-    /// Column holding the title ('' for none)
-    #[arg(long, value_name = "COL")]
-    pub title: Option<String>,
-    /// Column holding abstract text; repeat to join several columns
-    #[arg(long = "abstract", value_name = "COL")]
-    pub abstracts: Vec<String>,
-    /// Input format, when the file name does not tell
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormat>,
-    /// Field delimiter of CSV input: one character or 'tab'
-    #[arg(long, value_parser = parse_delimiter, value_name = "CHAR")]
-    pub delimiter: Option<u8>,
-    /// Sheet of an XLSX input (default: the first)
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
     /// Coding threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// No summary on stderr
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// CSV columns of the report.
@@ -536,15 +520,7 @@ pub fn run(args: DiffArgs) -> Result<()> {
     if let Some(out) = &output {
         refuse_overwriting_inputs(out, &specs)?;
     }
-    let read = ReadOptions {
-        format: args.input_format,
-        delimiter: args.delimiter,
-        sheet: args.sheet,
-        id_column: args.id,
-        title_column: args.title,
-        abstract_columns: args.abstracts,
-        keep_all: false,
-    };
+    let read = args.input.read_options(false);
     let inputs = specs
         .into_iter()
         .map(|spec| Input::open(spec, &read))

@@ -14,7 +14,7 @@ use crate::coding::{is_placeholder, Coder, Params, Reason};
 use crate::error::UsageError;
 use crate::eval::{self, Counts, LabelMap, Shares};
 use crate::hrcs::{HealthCategory, ResearchActivity, HC_COUNT};
-use crate::input::{Input, InputSpec, RawRow, ReadOptions};
+use crate::input::{Input, InputArgs, InputSpec, RawRow};
 
 pub const ABOUT: &str = "Compare coding with human coding: precision, recall, F1, top-1 and more";
 
@@ -93,18 +93,6 @@ pub struct EvalArgs {
     /// Single-label gold: the label column (default: label_name if present, else label)
     #[arg(long, value_name = "COL")]
     pub label_column: Option<String>,
-    /// Column holding the award id
-    #[arg(long, value_name = "COL")]
-    pub id: Option<String>,
-    /// Column holding the title ('' for none)
-    #[arg(long, value_name = "COL")]
-    pub title: Option<String>,
-    /// Column holding abstract text; repeat to join several columns
-    #[arg(long = "abstract", value_name = "COL")]
-    pub abstracts: Vec<String>,
-    /// Sheet of an XLSX gold file (default: the first)
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
     /// Lexicon folder to use instead of the embedded default set
     #[arg(long, value_name = "DIR")]
     pub lexicons: Option<PathBuf>,
@@ -117,6 +105,8 @@ pub struct EvalArgs {
     /// Coding threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// A gold row, by dimension.
@@ -1027,15 +1017,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
     }
     let spec = InputSpec::parse(&args.gold);
     let name = spec.display();
-    let read = ReadOptions {
-        format: None,
-        delimiter: None,
-        sheet: args.sheet.clone(),
-        id_column: args.id.clone(),
-        title_column: args.title.clone(),
-        abstract_columns: args.abstracts.clone(),
-        keep_all: true,
-    };
+    let read = args.input.read_options(true);
     let mut input = Input::open(spec, &read)?;
     let format = detect_format(&args, &input.headers, &name)?;
     let amount_col = match &args.amount {

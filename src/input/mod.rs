@@ -86,6 +86,45 @@ pub struct ReadOptions {
     pub keep_all: bool,
 }
 
+/// The command-line options that say how to read award inputs, shared by `code`, `diff` and
+/// `eval`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct InputArgs {
+    /// Column holding the award id
+    #[arg(long, value_name = "COL")]
+    pub id: Option<String>,
+    /// Column holding the title ('' for none)
+    #[arg(long, value_name = "COL")]
+    pub title: Option<String>,
+    /// Column holding abstract text; repeat to join several columns
+    #[arg(long = "abstract", value_name = "COL")]
+    pub abstracts: Vec<String>,
+    /// Input format, when the file name does not tell
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// Field delimiter of CSV input: one character or 'tab' (default: from the extension or the header line)
+    #[arg(long, value_parser = parse_delimiter, value_name = "CHAR")]
+    pub delimiter: Option<u8>,
+    /// Sheet of an XLSX input (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+impl InputArgs {
+    /// The reading options these arguments ask for; `keep_all` decodes every column.
+    pub fn read_options(&self, keep_all: bool) -> ReadOptions {
+        ReadOptions {
+            format: self.input_format,
+            delimiter: self.delimiter,
+            sheet: self.sheet.clone(),
+            id_column: self.id.clone(),
+            title_column: self.title.clone(),
+            abstract_columns: self.abstracts.clone(),
+            keep_all,
+        }
+    }
+}
+
 /// One input row, ready to code.
 #[derive(Debug, Clone, Default)]
 pub struct Award {

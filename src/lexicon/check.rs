@@ -10,6 +10,7 @@ use std::path::Path;
 use super::load::compile_regex;
 use super::{EntryKind, Lexicon, Location, Target};
 use crate::hrcs::{HealthCategory, ResearchActivity};
+use crate::matcher::layer;
 use crate::text::normalise_term;
 
 /// One warning: where, which rule (a stable token such as `short_term`) and what to do.
@@ -92,17 +93,6 @@ pub fn manifest_complete(dir: Option<&Path>) -> bool {
                 )
         })
     })
-}
-
-/// The layer a code competes in (as in the matcher): health categories and topics; research
-/// activities, groups and treatment kinds; context cues; exclusions.
-fn layer(target: Target) -> u8 {
-    match target {
-        Target::Hc(_) | Target::Topic(_) => 0,
-        Target::Rac(_) | Target::Group(_) | Target::Treatment(_) => 1,
-        Target::Context(_) => 2,
-        Target::All => 3,
-    }
 }
 
 fn is_literal(kind: EntryKind) -> bool {
