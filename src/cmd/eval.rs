@@ -828,23 +828,9 @@ fn render_text(r: &Report, md: bool) -> String {
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| c.active())
-                .map(|(i, c)| {
-                    vec![
-                        d.names[i].clone(),
-                        c.support().to_string(),
-                        c.predicted().to_string(),
-                        f3(c.precision()),
-                        f3(c.recall()),
-                        f3(c.f1()),
-                    ]
-                })
+                .map(|(i, c)| prf_row(&d.names[i], c))
                 .collect();
-            table(
-                &mut out,
-                &["code", "support", "predicted", "precision", "recall", "F1"],
-                &rows,
-                md,
-            );
+            table(&mut out, &prf_header("code"), &rows, md);
         }
     }
     if let Some(l) = &r.labels {
@@ -853,23 +839,9 @@ fn render_text(r: &Report, md: bool) -> String {
             .counts
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                vec![
-                    l.labels[i].clone(),
-                    c.support().to_string(),
-                    c.predicted().to_string(),
-                    f3(c.precision()),
-                    f3(c.recall()),
-                    f3(c.f1()),
-                ]
-            })
+            .map(|(i, c)| prf_row(&l.labels[i], c))
             .collect();
-        table(
-            &mut out,
-            &["label", "support", "predicted", "precision", "recall", "F1"],
-            &rows,
-            md,
-        );
+        table(&mut out, &prf_header("label"), &rows, md);
         let _ = writeln!(
             out,
             "{}-class accuracy: {}; macro-F1: {}; top-1 on the {} rows of labels with categories: {}\n",
@@ -1008,6 +980,23 @@ fn render_json(r: &Report, unmet: &[String]) -> String {
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Columns of a per-code or per-label table.
+fn prf_header(first: &'static str) -> [&'static str; 6] {
+    [first, "support", "predicted", "precision", "recall", "F1"]
+}
+
+/// One row of a per-code or per-label table.
+fn prf_row(name: &str, c: &Counts) -> Vec<String> {
+    vec![
+        name.to_string(),
+        c.support().to_string(),
+        c.predicted().to_string(),
+        f3(c.precision()),
+        f3(c.recall()),
+        f3(c.f1()),
+    ]
 }
 
 pub fn run(args: EvalArgs) -> Result<()> {
