@@ -230,10 +230,6 @@ impl Coder {
         &self.lexicon
     }
 
-    pub fn params(&self) -> &Params {
-        &self.params
-    }
-
     /// Codes an award from its title and abstract.
     pub fn code(&self, title: &str, abstract_text: &str) -> Coding {
         let title = if is_placeholder(title) {

@@ -3,6 +3,7 @@
 //! parallel with rayon, whose `collect` keeps input order; the writer takes batches one after the
 //! other. Output is therefore identical at any thread count.
 
+use std::num::NonZeroUsize;
 use std::sync::mpsc::sync_channel;
 
 use anyhow::{Context, Result};
@@ -55,6 +56,22 @@ pub fn code_award(coder: &Coder, award: &Award) -> Coding {
     coding
 }
 
+/// The coding threads a command asked for (`-j N`), else one per core.
+pub fn thread_count(asked: Option<NonZeroUsize>) -> usize {
+    asked
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get)
+}
+
+/// The pool that codes awards in parallel.
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("hrcs-code-{i}"))
+        .build()
+        .context("cannot start the coding threads")
+}
+
 /// Options of a run.
 pub struct RunOptions {
     pub threads: usize,
@@ -100,11 +117,7 @@ pub fn stream<T: Send>(
     map: impl Fn(&Award) -> T + Sync,
     mut sink: impl FnMut(&Award, T) -> Result<()>,
 ) -> Result<()> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.max(1))
-        .thread_name(|i| format!("hrcs-code-{i}"))
-        .build()
-        .context("cannot start the coding threads")?;
+    let pool = thread_pool(opts.threads)?;
     let (tx, rx) = sync_channel::<Result<Vec<Award>>>(CHANNEL_CAPACITY);
     let reader = std::thread::Builder::new()
         .name("hrcs-read".into())

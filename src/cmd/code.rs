@@ -62,7 +62,7 @@ pub struct CodeArgs {
     pub splits: SplitArg,
     /// Coding threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
+    pub threads: Option<std::num::NonZeroUsize>,
     /// Fail (exit 1) if any input row is damaged (ragged, not UTF-8, unparsable); the output is still written whole
     #[arg(long)]
     pub strict: bool,
@@ -96,17 +96,7 @@ pub struct CodeConfig {
 
 impl CodeConfig {
     pub fn from_args(args: CodeArgs) -> Result<CodeConfig> {
-        if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
-            return Err(UsageError("standard input (-) can be read only once".into()).into());
-        }
-        if args.threads == Some(0) {
-            return Err(UsageError("--threads must be at least 1".into()).into());
-        }
-        let threads = args.threads.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        });
+        let threads = pipeline::thread_count(args.threads);
         let params = Params {
             split: match args.splits {
                 SplitArg::Equal => SplitPolicy::Equal,
@@ -116,7 +106,7 @@ impl CodeConfig {
         };
         let stderr_tty = std::io::stderr().is_terminal();
         Ok(CodeConfig {
-            inputs: args.inputs.iter().map(|i| InputSpec::parse(i)).collect(),
+            inputs: InputSpec::parse_all(&args.inputs)?,
             read: args.input.read_options(args.keep),
             output: args.output.filter(|p| p.as_os_str() != "-"),
             format: args.format,
@@ -131,13 +121,17 @@ impl CodeConfig {
     }
 }
 
-/// Loads the lexicon set a run asked for.
+/// Loads the lexicon set a run asked for: a folder, or the embedded default set when none is
+/// given or the name is `default` (and no folder of that name exists).
 pub fn load_lexicon(dir: Option<&Path>) -> Result<Lexicon> {
     Ok(match dir {
-        Some(d) => load_dir(d)?,
-        None => load_default()?,
+        Some(d) if d != Path::new(DEFAULT_LEXICON_NAME) || d.exists() => load_dir(d)?,
+        _ => load_default()?,
     })
 }
+
+/// The name that stands for the embedded default lexicon set on the command line.
+pub const DEFAULT_LEXICON_NAME: &str = "default";
 
 pub fn run(args: CodeArgs) -> Result<()> {
     let config = CodeConfig::from_args(args)?;

@@ -10,13 +10,11 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cmd::code::{refuse_overwriting_inputs, AtomicFile};
+use crate::cmd::code::{load_lexicon, refuse_overwriting_inputs, AtomicFile};
 use crate::coding::{Coder, Coding, Params, Share};
-use crate::error::UsageError;
 use crate::hrcs::split::format_percent;
 use crate::input::{Award, Input, InputArgs, InputSpec};
-use crate::lexicon::{load_default, load_dir, Lexicon};
-use crate::output::terms_text;
+use crate::output::{codes_text, terms_text};
 use crate::pipeline::{self, code_award, RunOptions};
 
 pub const ABOUT: &str =
@@ -71,7 +69,7 @@ pub struct DiffArgs {
     pub fail_on_change: bool,
     /// Coding threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
+    pub threads: Option<std::num::NonZeroUsize>,
     /// No summary on stderr
     #[arg(short, long)]
     pub quiet: bool,
@@ -88,15 +86,6 @@ pub const COLUMNS: &[&str] = &[
     "rac_after",
     "changes",
 ];
-
-/// Loads `default` (the embedded set) or a lexicon folder.
-fn load_named(name: &str) -> Result<Lexicon> {
-    Ok(if name == "default" {
-        load_default()?
-    } else {
-        load_dir(Path::new(name))?
-    })
-}
 
 /// One changed award.
 #[derive(Debug, Clone)]
@@ -164,21 +153,10 @@ impl Summary {
 
 fn code_name(dim: u8, idx: usize) -> &'static str {
     if dim == 0 {
-        crate::hrcs::HealthCategory::all()
-            .nth(idx)
-            .map(|c| c.short())
-            .unwrap_or("?")
+        crate::hrcs::HealthCategory(idx as u8).short()
     } else {
-        crate::hrcs::ResearchActivity::all()
-            .nth(idx)
-            .map(|c| c.code())
-            .unwrap_or("?")
+        crate::hrcs::ResearchActivity(idx as u8).code()
     }
-}
-
-/// `Cancer:50;Oral:50`.
-fn shares_text<C: Copy>(shares: &[Share<C>], name: impl Fn(C) -> &'static str) -> String {
-    crate::output::codes_text(shares, name)
 }
 
 /// Compares one dimension: appends the change texts and events; true if it changed.
@@ -262,10 +240,10 @@ fn compare(award: &Award, old: &Coding, new: &Coding) -> Option<Change> {
     }
     Some(Change {
         id: award.id.clone(),
-        hc_before: shares_text(&old.hc, |c| c.short()),
-        hc_after: shares_text(&new.hc, |c| c.short()),
-        rac_before: shares_text(&old.rac, |c| c.code()),
-        rac_after: shares_text(&new.rac, |c| c.code()),
+        hc_before: codes_text(&old.hc, |c| c.short()),
+        hc_after: codes_text(&new.hc, |c| c.short()),
+        rac_before: codes_text(&old.rac, |c| c.code()),
+        rac_after: codes_text(&new.rac, |c| c.code()),
         changes: texts.join("; "),
         hc_changed,
         rac_changed,
@@ -497,25 +475,15 @@ fn summary_lines(s: &Summary, seconds: f64) -> String {
 
 pub fn run(args: DiffArgs) -> Result<()> {
     let started = Instant::now();
-    if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
-        bail!(UsageError(
-            "standard input (-) can be read only once".into()
-        ));
-    }
-    if args.threads == Some(0) {
-        bail!(UsageError("--threads must be at least 1".into()));
-    }
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    let old_lex = load_named(&args.old).with_context(|| format!("--old {}", args.old))?;
-    let new_lex = load_named(&args.new).with_context(|| format!("--new {}", args.new))?;
+    let threads = pipeline::thread_count(args.threads);
+    let old_lex =
+        load_lexicon(Some(Path::new(&args.old))).with_context(|| format!("--old {}", args.old))?;
+    let new_lex =
+        load_lexicon(Some(Path::new(&args.new))).with_context(|| format!("--new {}", args.new))?;
     let (old_label, new_label) = (old_lex.label(), new_lex.label());
     let old = Coder::new(old_lex, Params::default())?;
     let new = Coder::new(new_lex, Params::default())?;
-    let specs: Vec<InputSpec> = args.inputs.iter().map(|i| InputSpec::parse(i)).collect();
+    let specs = InputSpec::parse_all(&args.inputs)?;
     let output = args.output.filter(|p| p.as_os_str() != "-");
     if let Some(out) = &output {
         refuse_overwriting_inputs(out, &specs)?;

@@ -15,6 +15,7 @@ use crate::error::UsageError;
 use crate::eval::{self, Counts, LabelMap, Shares};
 use crate::hrcs::{HealthCategory, ResearchActivity, HC_COUNT};
 use crate::input::{Input, InputArgs, InputSpec, RawRow};
+use crate::pipeline;
 
 pub const ABOUT: &str = "Compare coding with human coding: precision, recall, F1, top-1 and more";
 
@@ -104,7 +105,7 @@ pub struct EvalArgs {
     pub include_no_text: bool,
     /// Coding threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
+    pub threads: Option<std::num::NonZeroUsize>,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -1001,9 +1002,6 @@ fn prf_row(name: &str, c: &Counts) -> Vec<String> {
 
 pub fn run(args: EvalArgs) -> Result<()> {
     let gates = parse_gates(&args.min)?;
-    if args.threads == Some(0) {
-        bail!(UsageError("--threads must be at least 1".into()));
-    }
     let spec = InputSpec::parse(&args.gold);
     let name = spec.display();
     let read = args.input.read_options(true);
@@ -1065,15 +1063,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         None => {
             let lexicon = load_lexicon(args.lexicons.as_deref())?;
             let coder = Coder::new(lexicon, Params::default())?;
-            let threads = args.threads.unwrap_or_else(|| {
-                std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(1)
-            });
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .context("cannot start the coding threads")?;
+            let pool = pipeline::thread_pool(pipeline::thread_count(args.threads))?;
             pool.install(|| {
                 awards
                     .par_iter()

@@ -103,8 +103,8 @@ fn statistics(lexicon: &Lexicon) -> BTreeMap<Target, [usize; 4]> {
 
 pub fn run(args: LexiconArgs) -> Result<()> {
     let LexiconCommand::Check { dir, quiet, strict } = args.command;
-    let lexicon = load_lexicon(dir.as_deref())?;
-    let coder = Coder::new(lexicon.clone(), Params::default())?;
+    let coder = Coder::new(load_lexicon(dir.as_deref())?, Params::default())?;
+    let lexicon = coder.lexicon();
     if !quiet {
         println!(
             "lexicon {} version {} ({} files, {} entries, {} examples)\nsha256 {}",
@@ -119,7 +119,7 @@ pub fn run(args: LexiconArgs) -> Result<()> {
             "\n{:<28} {:>6} {:>8} {:>6} {:>8}",
             "code", "terms", "acronyms", "regex", "excludes"
         );
-        for (target, [t, a, r, x]) in statistics(&lexicon) {
+        for (target, [t, a, r, x]) in statistics(lexicon) {
             println!("{:<28} {t:>6} {a:>8} {r:>6} {x:>8}", target.to_string());
         }
     }
@@ -127,8 +127,7 @@ pub fn run(args: LexiconArgs) -> Result<()> {
         Some(d) => d.display().to_string(),
         None => "lexicons".to_string(),
     };
-    let complete = check::manifest_complete(dir.as_deref());
-    let warnings = check::check(&lexicon, &folder, complete);
+    let warnings = check::check(lexicon, &folder);
     for w in &warnings {
         eprintln!("{w}");
     }

@@ -165,13 +165,6 @@ impl ResearchActivity {
     pub fn sub(self) -> u8 {
         tables().rac_sub[self.0 as usize]
     }
-    /// The code `group.sub`, if it exists.
-    pub fn from_parts(group: ActivityGroup, sub: u8) -> Option<ResearchActivity> {
-        let t = tables();
-        (0..RAC_COUNT)
-            .find(|&i| t.rac_group[i] == group.0 && t.rac_sub[i] == sub)
-            .map(|i| ResearchActivity(i as u8))
-    }
     /// Looks a code up by number (`2.1`), unique id, or the UKHRA spelling that starts with the
     /// number (`2.1 Biological and endogenous factors`).
     pub fn parse(s: &str) -> Option<ResearchActivity> {
@@ -319,12 +312,6 @@ mod tests {
         );
         assert_eq!(ResearchActivity::parse("9.1"), None);
         assert_eq!(ActivityGroup::parse("HRCS_RAG_4"), Some(ActivityGroup(4)));
-        assert_eq!(
-            ResearchActivity::from_parts(ActivityGroup(6), 4)
-                .unwrap()
-                .code(),
-            "6.4"
-        );
         assert_eq!(ActivityGroup(8).default_code().code(), "8.1");
     }
 }

@@ -64,6 +64,13 @@ impl InputSpec {
             path: (arg != "-").then(|| PathBuf::from(arg)),
         }
     }
+    /// Parses the INPUT arguments of a command; standard input can be named only once.
+    pub fn parse_all(args: &[String]) -> Result<Vec<InputSpec>> {
+        if args.iter().filter(|a| *a == "-").count() > 1 {
+            return Err(UsageError("standard input (-) can be read only once".into()).into());
+        }
+        Ok(args.iter().map(|a| InputSpec::parse(a)).collect())
+    }
     /// The name used in messages.
     pub fn display(&self) -> String {
         match &self.path {

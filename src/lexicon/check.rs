@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
-use std::path::Path;
 
 use super::load::compile_regex;
 use super::{EntryKind, Lexicon, Location, Target};
@@ -50,10 +49,11 @@ pub const KINDS: [&str; 6] = [
     "example_missing",
 ];
 
-/// Runs every rule. `folder` is how the set's folder is shown; `complete` says whether the set
-/// claims to cover every HRCS code (manifest `complete yes`): only then do the coverage rules
-/// (`code_without_entries`, `example_missing`) run.
-pub fn check(lexicon: &Lexicon, folder: &str, complete: bool) -> Vec<Warning> {
+/// Runs every rule. `folder` is how the set's folder is shown. The coverage rules
+/// (`code_without_entries`, `example_missing`) run only when the set claims to cover every HRCS
+/// code (manifest `complete yes`).
+pub fn check(lexicon: &Lexicon, folder: &str) -> Vec<Warning> {
+    let complete = lexicon.complete;
     let mut out = shadowed_across_codes(lexicon);
     if complete {
         out.extend(code_without_entries(lexicon, folder));
@@ -65,34 +65,6 @@ pub fn check(lexicon: &Lexicon, folder: &str, complete: bool) -> Vec<Warning> {
         out.extend(example_missing(lexicon));
     }
     out
-}
-
-/// True if the manifest of the set in `dir` (the embedded default set when `None`) has the line
-/// `complete<TAB>yes`.
-pub fn manifest_complete(dir: Option<&Path>) -> bool {
-    let text = match dir {
-        None => super::load::DEFAULT_LEXICON_FILES
-            .iter()
-            .find(|(p, _)| *p == "manifest.tsv")
-            .map(|(_, c)| c.to_string()),
-        Some(d) => std::fs::read_to_string(d.join("manifest.tsv"))
-            .ok()
-            .or_else(|| {
-                std::fs::read_to_string(d.join("manifest.csv"))
-                    .ok()
-                    .map(|t| t.replace(',', "\t"))
-            }),
-    };
-    text.is_some_and(|t| {
-        t.lines().any(|l| {
-            let mut f = l.split('\t').map(str::trim);
-            f.next() == Some("complete")
-                && matches!(
-                    f.next().map(str::to_ascii_lowercase).as_deref(),
-                    Some("yes" | "y" | "true" | "1")
-                )
-        })
-    })
 }
 
 fn is_literal(kind: EntryKind) -> bool {
@@ -374,9 +346,10 @@ mod tests {
 
     #[test]
     fn coverage_rules_run_only_for_complete_sets() {
-        let l = lex("Cancer\tterm\ttumour\t\n");
-        assert!(check(&l, "lex", false).is_empty());
-        let w = check(&l, "lex", true);
+        let mut l = lex("Cancer\tterm\ttumour\t\n");
+        assert!(check(&l, "lex").is_empty());
+        l.complete = true;
+        let w = check(&l, "lex");
         assert!(w.iter().any(|w| w.kind == "code_without_entries"));
         assert!(w.iter().any(|w| w.kind == "example_missing"));
         assert!(w.iter().all(|w| KINDS.contains(&w.kind)));

@@ -134,6 +134,7 @@ fn parse_set(
         name: default_name.to_string(),
         version: "unversioned".to_string(),
         language: "en".to_string(),
+        complete: false,
         hash: String::new(),
         entries: Vec::new(),
         examples: Vec::new(),
@@ -209,6 +210,12 @@ fn parse_set(
                     "name" => lex.name = value,
                     "version" => lex.version = value,
                     "language" => lex.language = value,
+                    "complete" => {
+                        lex.complete = matches!(
+                            value.to_ascii_lowercase().as_str(),
+                            "yes" | "y" | "true" | "1"
+                        )
+                    }
                     _ => {}
                 }
             }

@@ -162,6 +162,8 @@ pub struct Lexicon {
     pub name: String,
     pub version: String,
     pub language: String,
+    /// The set claims to cover every HRCS code (manifest `complete yes`).
+    pub complete: bool,
     /// SHA-256 over every file of the set, in hex.
     pub hash: String,
     pub entries: Vec<Entry>,
