@@ -440,3 +440,36 @@ fn amount_weights_agreement_by_funding() {
         run.stderr
     );
 }
+
+#[test]
+fn gold_without_percentages_splits_like_hrcs() {
+    // Three gold categories with no percentages are thirds of exactly 100 (33.34/33.33/33.33),
+    // so the same coding agrees completely: weighted agreement 1, not 0.9999.
+    let wd = Workdir::new();
+    wd.write(
+        "gold.csv",
+        csv_text(
+            &[
+                "OrganisationReference",
+                "AwardTitle",
+                "HC_1",
+                "HC_2",
+                "HC_3",
+                "RA_1",
+            ],
+            &[&["B1", "Text", "Cancer", "Cardio", "Stroke", "2.1"]],
+        ),
+    );
+    wd.write(
+        "pred.csv",
+        csv_text(
+            &["id", "hc", "rac"],
+            &[&["B1", "Cancer:33.34;Cardio:33.33;Stroke:33.33", "2.1:100"]],
+        ),
+    );
+    let run = wd
+        .run(&["eval", "gold.csv", "--pred", "pred.csv", "--format", "json"])
+        .ok();
+    let v = json(&run);
+    close(&v["metrics"]["hc_weighted"], 1.0);
+}

@@ -275,12 +275,13 @@ fn parse_percent(s: &str) -> Option<u32> {
         .map(|v| (v * 100.0).round() as u32)
 }
 
-/// Equal split when no percentages were given.
+/// Equal split when no percentages were given: the HRCS split (thirds 33.34/33.33/33.33), so
+/// the shares sum to exactly 100. Gold files list at most five codes per dimension.
 fn fill_equal(shares: &mut Shares, given: bool) {
-    if !given && !shares.is_empty() {
-        let n = shares.len() as u32;
-        for s in shares.iter_mut() {
-            s.1 = 10000 / n;
+    if !given && (1..=5).contains(&shares.len()) {
+        let parts = crate::hrcs::split::equal(shares.len());
+        for (s, p) in shares.iter_mut().zip(parts) {
+            s.1 = p;
         }
     }
 }
