@@ -82,21 +82,17 @@ impl Workdir {
         cmd.args(args)
             .current_dir(self.dir.path())
             .env_remove("NO_COLOR");
-        cmd.stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
+        // Always a pipe, closed after the input: some sandboxes make /dev/null a regular file
+        // that other programs have written to, so Stdio::null() is not reliably empty.
+        cmd.stdin(Stdio::piped());
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
-        if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        let input = stdin.unwrap_or_default().to_vec();
+        std::thread::spawn(move || {
             use std::io::Write;
-            let mut s = child.stdin.take().unwrap();
-            let input = input.to_vec();
-            std::thread::spawn(move || {
-                let _ = s.write_all(&input);
-            });
-        }
+            let _ = pipe.write_all(&input);
+        });
         let Output {
             status,
             stdout,
