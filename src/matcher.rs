@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
-use crate::lexicon::load::{compile_regex, regex_source, REGEX_SIZE_LIMIT};
+use crate::lexicon::load::{regex_source, REGEX_SIZE_LIMIT};
 use crate::lexicon::{EntryKind, Lexicon, Target};
 use crate::text::{
     normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
@@ -189,6 +189,20 @@ impl Patterns {
     }
 }
 
+/// Appended to every lexicon regex: the match must be followed by a byte that is not part of a
+/// word (the matcher adds a space after each text). Without it an alternation such as
+/// `bleed|bleeding` would stop at "bleed" inside "bleeding" (leftmost-first) and then fail the
+/// word-boundary test; with it the engine goes on to the alternative that ends a word.
+const WORD_END: &str = "(?-u:[^0-9A-Za-z\\x80-\\xFF])";
+
+fn build_regex(source: &str) -> Result<regex::bytes::Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(source)
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT * 2)
+        .build()
+}
+
 impl Matcher {
     /// Compiles a validated lexicon. Fails only if the automaton or regex set exceed their size
     /// limits, which validation of single entries cannot see.
@@ -207,12 +221,8 @@ impl Matcher {
                     // words with the automaton and run the pattern only there, instead of
                     // scanning every text with every pattern.
                     Some((anchor, literals)) => {
-                        let source = format!("^(?:{})", regex_source(&e.term));
-                        let re = regex::bytes::RegexBuilder::new(&source)
-                            .case_insensitive(true)
-                            .size_limit(REGEX_SIZE_LIMIT)
-                            .dfa_size_limit(REGEX_SIZE_LIMIT * 2)
-                            .build()?;
+                        let source = format!("^(?:{}){WORD_END}", regex_source(&e.term));
+                        let re = build_regex(&source)?;
                         let r = anchored.len() as u32;
                         anchored.push((i, re, anchor));
                         for literal in literals {
@@ -222,7 +232,8 @@ impl Matcher {
                     }
                     None => {
                         regex_sources.push(regex_source(&e.term));
-                        regexes.push((i, compile_regex(&e.term)?));
+                        let source = format!("(?:{}){WORD_END}", regex_source(&e.term));
+                        regexes.push((i, build_regex(&source)?));
                     }
                 },
                 _ => {
@@ -292,7 +303,10 @@ impl Matcher {
         // Taken out of the scratch space while candidates are pushed into it; put back below.
         let mut norm_buf = std::mem::take(&mut s.norm);
         normalise_into(text, &mut norm_buf);
-        let norm = &norm_buf[..];
+        // A space after the text, so that every regex match can end with its WORD_END byte.
+        norm_buf.push(b' ');
+        let padded = &norm_buf[..];
+        let norm = &padded[..padded.len() - 1];
         s.candidates.clear();
         s.exclusions.clear();
         s.anchors.clear();
@@ -336,9 +350,9 @@ impl Matcher {
         for i in 0..s.anchors.len() {
             let (start, r) = s.anchors[i];
             let (entry, re, _) = &self.anchored[r as usize];
-            if let Some(m) = re.find(&norm[start as usize..]) {
-                let end = start as usize + m.end();
-                if m.end() > 0 && on_word_boundaries(norm, start as usize, end) {
+            if let Some(m) = re.find(&padded[start as usize..]) {
+                let end = start as usize + m.end() - 1;
+                if end > start as usize && on_word_boundaries(norm, start as usize, end) {
                     self.push_candidate(s, start as usize, end, *entry);
                 }
             }
@@ -346,9 +360,10 @@ impl Matcher {
         if !self.regexes.is_empty() {
             for idx in self.regex_set.matches(norm).iter() {
                 let (entry, re) = &self.regexes[idx];
-                for m in re.find_iter(norm) {
-                    if m.start() < m.end() && on_word_boundaries(norm, m.start(), m.end()) {
-                        self.push_candidate(s, m.start(), m.end(), *entry);
+                for m in re.find_iter(padded) {
+                    let end = m.end() - 1;
+                    if m.start() < end && on_word_boundaries(norm, m.start(), end) {
+                        self.push_candidate(s, m.start(), end, *entry);
                     }
                 }
             }
@@ -489,6 +504,24 @@ mod tests {
         assert_eq!(
             hits(&l, "", "breast cancerous tissue"),
             vec![("Reproduction".into(), "breast".into())]
+        );
+    }
+
+    #[test]
+    fn a_regex_alternative_that_ends_inside_a_word_gives_way_to_one_that_ends_it() {
+        // Leftmost-first alternation would stop at "bleed" inside "bleeding"; every pattern must
+        // end a word, so the engine goes on to "bleeding". Both the anchored path (prefix words)
+        // and the regex-set path (no literal prefix) behave alike, at the end of the text too.
+        let l = lex(
+            "Stroke\tregex\tbrain (?:bleed|bleeding)\t3\nEye\tregex\t(?:ab|x)?(?:ret|retina)\t1\n",
+        );
+        assert_eq!(
+            hits(&l, "", "brain bleeding and brain bleed. retina"),
+            vec![
+                ("Stroke".into(), "brain bleeding".into()),
+                ("Stroke".into(), "brain bleed".into()),
+                ("Eye".into(), "retina".into())
+            ]
         );
     }
 
