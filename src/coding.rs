@@ -45,6 +45,13 @@ pub struct Params {
     pub low_confidence: f64,
     /// Texts with fewer words than this are flagged `short_text`.
     pub short_text_words: usize,
+    /// The n-th match of the same lexicon entry in an award counts `1 / n^repeat_decay` of its
+    /// weight: saying "memory" twelve times does not make memory the subject twelve times over.
+    pub repeat_decay: f64,
+    /// Research activity codes that HRCS gives only when they are a primary aim (quality of
+    /// life, economics): outside the title and aim sentences their evidence counts this much.
+    pub aim_only_rac: &'static [&'static str],
+    pub aim_only_factor: f64,
 }
 
 impl Default for Params {
@@ -62,6 +69,9 @@ impl Default for Params {
             split: SplitPolicy::Equal,
             low_confidence: 0.35,
             short_text_words: 25,
+            repeat_decay: 0.5,
+            aim_only_rac: &["7.1", "8.2"],
+            aim_only_factor: 0.25,
         }
     }
 }
@@ -83,6 +93,10 @@ pub enum Reason {
     NoActivityEvidence,
     /// Another code came close to being chosen, or to displacing a chosen one.
     CloseCall,
+    /// The main health category rests only on background sentences (motivation, context).
+    BackgroundOnly,
+    /// A research activity code that human coders apply inconsistently (7.1, 8.1, 8.3).
+    InconsistentCode,
     /// A standardised breakdown was applied.
     StandardBreakdown,
     /// More than five health categories: replaced by 100% Generic.
@@ -101,12 +115,14 @@ impl Reason {
             Reason::NoSpecificCategory => "no_specific_category",
             Reason::NoActivityEvidence => "no_activity_evidence",
             Reason::CloseCall => "close_call",
+            Reason::BackgroundOnly => "background_only",
+            Reason::InconsistentCode => "inconsistent_code",
             Reason::StandardBreakdown => "standard_breakdown",
             Reason::TooManyCategories => "too_many_categories",
             Reason::RowError => "row_error",
         }
     }
-    pub const ALL: [Reason; 10] = [
+    pub const ALL: [Reason; 12] = [
         Reason::NoText,
         Reason::TitleOnly,
         Reason::ShortText,
@@ -114,6 +130,8 @@ impl Reason {
         Reason::NoSpecificCategory,
         Reason::NoActivityEvidence,
         Reason::CloseCall,
+        Reason::BackgroundOnly,
+        Reason::InconsistentCode,
         Reason::StandardBreakdown,
         Reason::TooManyCategories,
         Reason::RowError,
@@ -203,6 +221,20 @@ pub fn is_placeholder(text: &str) -> bool {
     lower.len() < 200 && PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
 }
 
+/// Where a match stands, which decides how much it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Title,
+    /// A sentence stating aims, objectives or methods.
+    Aim,
+    /// Motivation and context ("is a leading cause of", "may one day").
+    Background,
+    Plain,
+}
+
+/// Codes that human coders apply inconsistently (HRCS reliability studies): always reviewed.
+const INCONSISTENT_RAC: &[&str] = &["7.1", "8.1", "8.3"];
+
 /// Collects the evidence of the matches whose target passes a test.
 type EvidenceFor<'a> = dyn Fn(&dyn Fn(Target) -> bool) -> Vec<Evidence> + 'a;
 
@@ -267,21 +299,49 @@ impl Coder {
     fn code_hits(&self, title: &str, abstract_text: &str, hits: &[Hit]) -> Coding {
         let p = &self.params;
         let mut scores = Scores::default();
-        let factors = self.sentence_factors(hits);
+        let roles = self.sentence_roles(hits);
         let mut contributions: Vec<f64> = Vec::with_capacity(hits.len());
+        let mut repeats: HashMap<u32, u32> = HashMap::new();
+        // Health-category evidence from outside background sentences, per category.
+        let mut hc_foreground = [false; HC_COUNT];
         for h in hits {
             let entry = &self.lexicon.entries[h.entry as usize];
+            let n = repeats.entry(h.entry).or_insert(0);
+            *n += 1;
             let mut f = entry.weight as f64;
-            if h.field == Field::Title {
-                f *= p.title_factor;
-            } else if let Some(&sf) = factors.get(&h.sentence) {
-                f *= sf;
+            if *n > 1 {
+                f /= (*n as f64).powf(p.repeat_decay);
+            }
+            let role = match h.field {
+                Field::Title => Role::Title,
+                Field::Abstract => roles.get(&h.sentence).copied().unwrap_or(Role::Plain),
+            };
+            f *= match role {
+                Role::Title => p.title_factor,
+                Role::Aim => p.aim_factor,
+                Role::Background => p.background_factor,
+                Role::Plain => 1.0,
+            };
+            match entry.target {
+                Target::Rac(r)
+                    if !matches!(role, Role::Title | Role::Aim)
+                        && p.aim_only_rac.contains(&r.code()) =>
+                {
+                    f *= p.aim_only_factor;
+                }
+                Target::Hc(c) if role != Role::Background => {
+                    hc_foreground[c.index()] = true;
+                }
+                _ => {}
             }
             contributions.push(f);
             scores.add(entry.target, f);
             if let Target::Hc(c) = entry.target {
                 if entry.weight > 1.0 {
                     scores.hc_disease[c.index()] += f;
+                    if role == Role::Title {
+                        scores.hc_title[c.index()] += f;
+                    }
                 }
             }
         }
@@ -330,26 +390,36 @@ impl Coder {
 
         let mut coding = Coding::default();
         self.choose_hc(&scores, &mut coding, &evidence_for);
+        if let Some(first) = coding.hc.first() {
+            if first.score > 0.0 && !hc_foreground[first.code.index()] && first.code.is_specific() {
+                coding.reasons.push(Reason::BackgroundOnly);
+            }
+        }
         self.choose_rac(&scores, &mut coding, &evidence_for);
+        if coding
+            .rac
+            .iter()
+            .any(|r| INCONSISTENT_RAC.contains(&r.code.code()))
+        {
+            coding.reasons.push(Reason::InconsistentCode);
+        }
         if coding.hc_confidence < p.low_confidence || coding.rac_confidence < p.low_confidence {
             coding.reasons.push(Reason::LowConfidence);
         }
         coding
     }
 
-    /// Weight of each abstract sentence from its context cues: aim sentences count more,
-    /// background sentences less; a sentence with both is an aim.
-    fn sentence_factors(&self, hits: &[Hit]) -> HashMap<u32, f64> {
-        let mut roles: HashMap<u32, f64> = HashMap::new();
+    /// The role of each abstract sentence from its context cues; a sentence with both an aim
+    /// cue and a background cue is an aim.
+    fn sentence_roles(&self, hits: &[Hit]) -> HashMap<u32, Role> {
+        let mut roles: HashMap<u32, Role> = HashMap::new();
         for h in hits.iter().filter(|h| h.field == Field::Abstract) {
             match self.matcher.target(h.entry) {
                 Target::Context(ContextCue::Aim) => {
-                    roles.insert(h.sentence, self.params.aim_factor);
+                    roles.insert(h.sentence, Role::Aim);
                 }
                 Target::Context(ContextCue::Background) => {
-                    roles
-                        .entry(h.sentence)
-                        .or_insert(self.params.background_factor);
+                    roles.entry(h.sentence).or_insert(Role::Background);
                 }
                 _ => {}
             }
@@ -364,13 +434,16 @@ impl Coder {
             .map(|c| (c, scores.hc[c.index()]))
             .filter(|&(_, s)| s >= p.hc_min && s >= p.hc_relative * top)
             .collect();
-        // Strongest first, where "strongest" is the disease named most: with equal shares the
-        // first code is read as the main one, and HRCS codes the disease under study, not the
-        // organ vocabulary around it.
+        // Main category first: with equal shares the first code is read as the main one. HRCS
+        // codes the disease under study, so the order is: a disease named in the title, then the
+        // disease named most, then all evidence (organ and normal-function vocabulary).
         chosen.sort_by(|a, b| {
-            let d = |c: HealthCategory| scores.hc_disease[c.index()];
-            d(b.0)
-                .total_cmp(&d(a.0))
+            let key =
+                |c: HealthCategory| (scores.hc_title[c.index()], scores.hc_disease[c.index()]);
+            let (ta, da) = key(a.0);
+            let (tb, db) = key(b.0);
+            tb.total_cmp(&ta)
+                .then(db.total_cmp(&da))
                 .then(b.1.total_cmp(&a.1))
                 .then(a.0.cmp(&b.0))
         });
@@ -525,7 +598,8 @@ impl Coder {
             [3u8, 4, 7, 8]
                 .into_iter()
                 .map(|g| (ActivityGroup(g), own(g)))
-                .filter(|&(_, s)| s > 0.0)
+                // A passing mention (a secondary cost outcome) does not move the trial.
+                .filter(|&(_, s)| s >= p.rac_min)
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
                 .map(|(g, _)| g)
         } else {
@@ -694,6 +768,8 @@ struct Scores {
     /// The part of `hc` from named diseases (entries weighted above 1), as opposed to organ and
     /// normal-function vocabulary.
     hc_disease: [f64; HC_COUNT],
+    /// The part of `hc_disease` from the title.
+    hc_title: [f64; HC_COUNT],
     rac: [f64; RAC_COUNT],
     group: [f64; GROUP_COUNT],
     kind: [f64; 8],
@@ -706,6 +782,7 @@ impl Default for Scores {
         Scores {
             hc: [0.0; HC_COUNT],
             hc_disease: [0.0; HC_COUNT],
+            hc_title: [0.0; HC_COUNT],
             rac: [0.0; RAC_COUNT],
             group: [0.0; GROUP_COUNT],
             kind: [0.0; 8],
@@ -824,6 +901,28 @@ mod tests {
             "Epilepsy and epilepsy with depression and mood, mood, mood, mood.",
         );
         assert_eq!(hc(&k), "Neuro:50;Mental:50");
+    }
+
+    #[test]
+    fn a_disease_named_in_the_title_comes_first() {
+        // Diabetes is named more often (ten times, with diminishing returns), but the title
+        // names heart failure: the title says what the award is about.
+        let k = coder().code(
+            "Heart failure in older adults",
+            "Diabetes diabetes diabetes diabetes diabetes diabetes diabetes diabetes diabetes \
+             diabetes and heart failure.",
+        );
+        assert_eq!(hc(&k), "Cardio:50;Metabolic:50");
+        let scores: Vec<f64> = k.hc.iter().map(|s| s.score).collect();
+        assert!(scores[1] > scores[0], "{scores:?}");
+    }
+
+    #[test]
+    fn repeated_terms_count_less_each_time() {
+        // 1 + 1/sqrt(2) + 1/sqrt(3) + 1/sqrt(4) of weight 3, not 4 x 3.
+        let k = coder().code("", "Glaucoma glaucoma glaucoma glaucoma.");
+        let expected = 3.0 * (1.0 + 2f64.sqrt().recip() + 3f64.sqrt().recip() + 0.5);
+        assert!((k.hc[0].score - expected).abs() < 1e-9, "{}", k.hc[0].score);
     }
 
     #[test]
