@@ -388,3 +388,41 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let run = wd.run(&["code", "does-not-exist.csv"]).fails(1);
     assert!(run.stderr.contains("does-not-exist.csv"), "{}", run.stderr);
 }
+
+#[test]
+fn first_sentence_title_takes_the_title_from_the_abstract() {
+    let wd = Workdir::new();
+    wd.write(
+        "in.csv",
+        csv_text(
+            &["id", "title", "abstract"],
+            &[
+                &[
+                    "1",
+                    "",
+                    "Glaucoma in older adults. We measured eye pressure in a cohort.",
+                ],
+                // A title of its own is kept; a one-sentence abstract stays the abstract.
+                &["2", "Cataract surgery", "Glaucoma in older adults."],
+                &["3", "", "Glaucoma in older adults"],
+            ],
+        ),
+    );
+    let plain = wd.run(&["code", "in.csv"]).ok().rows();
+    assert!(!plain[0]["evidence"].contains("(title)"), "{plain:?}");
+    let rows = wd
+        .run(&["code", "in.csv", "--first-sentence-title"])
+        .ok()
+        .rows();
+    assert!(rows[0]["evidence"].contains("glaucoma (title)"), "{rows:?}");
+    assert!(
+        !rows[1]["evidence"].contains("glaucoma (title)"),
+        "{rows:?}"
+    );
+    assert!(rows[1]["evidence"].contains("cataract (title)"), "{rows:?}");
+    assert!(!rows[2]["evidence"].contains("(title)"), "{rows:?}");
+    assert!(
+        !rows[2]["review_reasons"].contains("title_only"),
+        "{rows:?}"
+    );
+}

@@ -91,6 +91,8 @@ pub struct ReadOptions {
     pub abstract_columns: Vec<String>,
     /// Decode every column, to pass them through (`--keep`).
     pub keep_all: bool,
+    /// An award without a title takes the first sentence of its abstract as the title.
+    pub first_sentence_title: bool,
 }
 
 /// The command-line options that say how to read award inputs, shared by `code`, `diff` and
@@ -115,6 +117,10 @@ pub struct InputArgs {
     /// Sheet of an XLSX input (default: the first)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// For awards without a title: the abstract's first sentence is the title (PubMed-style
+    /// records that put the title first)
+    #[arg(long)]
+    pub first_sentence_title: bool,
 }
 
 impl InputArgs {
@@ -128,6 +134,7 @@ impl InputArgs {
             title_column: self.title.clone(),
             abstract_columns: self.abstracts.clone(),
             keep_all,
+            first_sentence_title: self.first_sentence_title,
         }
     }
 }
@@ -175,6 +182,7 @@ pub struct Input {
     title_at: Option<usize>,
     abstract_at: Vec<usize>,
     keep: bool,
+    first_sentence_title: bool,
     rows: u64,
 }
 
@@ -263,6 +271,7 @@ impl Input {
             title_at,
             abstract_at,
             keep: opts.keep_all,
+            first_sentence_title: opts.first_sentence_title,
             rows: 0,
         })
     }
@@ -294,12 +303,16 @@ impl Input {
                 text.push_str(part);
             }
         }
+        let mut title = get(self.title_at).trim().to_string();
+        if self.first_sentence_title && title.is_empty() {
+            (title, text) = split_first_sentence(text);
+        }
         Ok(Some(Award {
             source: self.name.clone(),
             row: self.rows,
             line: raw.line,
             id,
-            title: get(self.title_at).trim().to_string(),
+            title,
             text,
             kept: if self.keep {
                 raw.values[..self.headers.len().min(raw.values.len())].to_vec()
@@ -308,6 +321,19 @@ impl Input {
             },
             problems: std::mem::take(&mut raw.problems),
         }))
+    }
+}
+
+/// The first sentence of a text and the rest; a text of one sentence stays the abstract.
+fn split_first_sentence(text: String) -> (String, String) {
+    let mut starts = Vec::new();
+    crate::text::sentence_starts(&text, &mut starts);
+    match starts.get(1) {
+        Some(&at) => {
+            let (first, rest) = text.split_at(at as usize);
+            (first.trim().to_string(), rest.trim().to_string())
+        }
+        None => (String::new(), text),
     }
 }
 
