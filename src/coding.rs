@@ -434,6 +434,11 @@ impl Coder {
             .map(|c| (c, scores.hc[c.index()]))
             .filter(|&(_, s)| s >= p.hc_min && s >= p.hc_relative * top)
             .collect();
+        // Code the disease, not the organ: when a disease is named, a category with nothing but
+        // organ and normal-function vocabulary ("thyroid" in thyroid cancer surgery) is dropped.
+        if chosen.iter().any(|&(c, _)| scores.hc_disease[c.index()] > 0.0) {
+            chosen.retain(|&(c, _)| scores.hc_disease[c.index()] > 0.0);
+        }
         // Main category first: with equal shares the first code is read as the main one. HRCS
         // codes the disease under study, so the order is: a disease named in the title, then the
         // disease named most, then all evidence (organ and normal-function vocabulary).
@@ -533,7 +538,16 @@ impl Coder {
         let parts = split::split(&scores_only, self.params.split);
         let chosen_sum: f64 = scores_only.iter().sum();
         let weakest = scores_only.last().copied().unwrap_or(0.0);
-        coding.hc_confidence = confidence(chosen_sum, total, weakest, runner_up, 6.0);
+        // Every category beyond the first is one more decision that can be wrong, and a split
+        // means the evidence did not single out one disease; and an award whose title names
+        // diseases, but not the one put first, is less clear about what it is about.
+        let mut conf = confidence(chosen_sum, total, weakest, runner_up, 6.0);
+        conf *= 0.75f64.powi(chosen.len() as i32 - 1);
+        let title_names_a_disease = scores.hc_title.iter().any(|&t| t > 0.0);
+        if title_names_a_disease && scores.hc_title[chosen[0].0.index()] == 0.0 {
+            conf *= 0.8;
+        }
+        coding.hc_confidence = round2(conf);
         if is_close(weakest, runner_up, p.hc_min) {
             coding.reasons.push(Reason::CloseCall);
         }
@@ -915,6 +929,16 @@ mod tests {
         assert_eq!(hc(&k), "Cardio:50;Metabolic:50");
         let scores: Vec<f64> = k.hc.iter().map(|s| s.score).collect();
         assert!(scores[1] > scores[0], "{scores:?}");
+    }
+
+    #[test]
+    fn organ_vocabulary_gives_way_to_a_named_disease() {
+        // "mood" x3 is Mental vocabulary (weight 1) next to a named disease: not coded.
+        let k = coder().code("Glaucoma in adults", "Glaucoma, with mood, mood and mood.");
+        assert_eq!(hc(&k), "Eye:100");
+        // With no disease named, the vocabulary stands on its own.
+        let k = coder().code("", "Mood, mood, mood and mood in adults.");
+        assert_eq!(hc(&k), "Mental:100");
     }
 
     #[test]
