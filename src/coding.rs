@@ -33,6 +33,8 @@ pub struct Params {
     pub title_factor: f64,
     pub aim_factor: f64,
     pub background_factor: f64,
+    /// Sentences of eligibility and exclusion criteria.
+    pub criteria_factor: f64,
     pub hc_min: f64,
     pub hc_relative: f64,
     pub topic_min: f64,
@@ -60,6 +62,7 @@ impl Default for Params {
             title_factor: 2.0,
             aim_factor: 1.5,
             background_factor: 0.5,
+            criteria_factor: 0.25,
             hc_min: 2.0,
             hc_relative: 0.3,
             topic_min: 2.0,
@@ -229,6 +232,8 @@ enum Role {
     Aim,
     /// Motivation and context ("is a leading cause of", "may one day").
     Background,
+    /// Eligibility and exclusion criteria ("patients with dementia were excluded").
+    Criteria,
     Plain,
 }
 
@@ -320,6 +325,7 @@ impl Coder {
                 Role::Title => p.title_factor,
                 Role::Aim => p.aim_factor,
                 Role::Background => p.background_factor,
+                Role::Criteria => p.criteria_factor,
                 Role::Plain => 1.0,
             };
             match entry.target {
@@ -329,7 +335,7 @@ impl Coder {
                 {
                     f *= p.aim_only_factor;
                 }
-                Target::Hc(c) if role != Role::Background => {
+                Target::Hc(c) if !matches!(role, Role::Background | Role::Criteria) => {
                     hc_foreground[c.index()] = true;
                 }
                 _ => {}
@@ -409,14 +415,20 @@ impl Coder {
         coding
     }
 
-    /// The role of each abstract sentence from its context cues; a sentence with both an aim
-    /// cue and a background cue is an aim.
+    /// The role of each abstract sentence from its context cues. An aim cue wins over a
+    /// criteria cue, which wins over a background cue.
     fn sentence_roles(&self, hits: &[Hit]) -> HashMap<u32, Role> {
         let mut roles: HashMap<u32, Role> = HashMap::new();
         for h in hits.iter().filter(|h| h.field == Field::Abstract) {
             match self.matcher.target(h.entry) {
                 Target::Context(ContextCue::Aim) => {
                     roles.insert(h.sentence, Role::Aim);
+                }
+                Target::Context(ContextCue::Criteria) => {
+                    let role = roles.entry(h.sentence).or_insert(Role::Criteria);
+                    if *role == Role::Background {
+                        *role = Role::Criteria;
+                    }
                 }
                 Target::Context(ContextCue::Background) => {
                     roles.entry(h.sentence).or_insert(Role::Background);

@@ -34,6 +34,9 @@ pub enum ContextCue {
     Aim,
     /// The sentence gives background or motivation.
     Background,
+    /// The sentence states who may or may not take part (eligibility, exclusion criteria): the
+    /// conditions it lists are not what the award studies.
+    Criteria,
     /// The award is a large programme or centre (HRCS then allows up to four activity codes).
     Programme,
 }
@@ -53,6 +56,7 @@ impl Target {
                 "context" => match name.to_ascii_lowercase().as_str() {
                     "aim" => Some(Target::Context(ContextCue::Aim)),
                     "background" => Some(Target::Context(ContextCue::Background)),
+                    "criteria" => Some(Target::Context(ContextCue::Criteria)),
                     "programme" | "program" => Some(Target::Context(ContextCue::Programme)),
                     _ => None,
                 },
@@ -81,6 +85,7 @@ impl fmt::Display for Target {
             Target::Topic(t) => write!(f, "topic:{}", t.name()),
             Target::Context(ContextCue::Aim) => f.write_str("context:aim"),
             Target::Context(ContextCue::Background) => f.write_str("context:background"),
+            Target::Context(ContextCue::Criteria) => f.write_str("context:criteria"),
             Target::Context(ContextCue::Programme) => f.write_str("context:programme"),
             Target::All => f.write_str("*"),
         }
