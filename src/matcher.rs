@@ -69,6 +69,8 @@ struct Scratch {
     anchors: Vec<(u32, u32)>,
     candidates: Vec<Candidate>,
     exclusions: Vec<(u32, u32, Target)>,
+    /// Acronym entries that an exclusion shows defined as something else in this field.
+    defined_away: Vec<u32>,
     sentences: Vec<u32>,
 }
 
@@ -372,13 +374,26 @@ impl Matcher {
         if !s.exclusions.is_empty() {
             let exclusions = &s.exclusions;
             let targets = &self.targets;
-            s.candidates.retain(|c| {
-                !exclusions.iter().any(|&(xs, xe, xt)| {
+            let excluded = |c: &Candidate| {
+                exclusions.iter().any(|&(xs, xe, xt)| {
                     c.start < xe
                         && xs < c.end
                         && (xt == Target::All || xt == targets[c.entry as usize])
                 })
-            });
+            };
+            // An acronym that an exclusion shows defined as something else ("mass spectrometry
+            // (MS)") means that thing wherever it stands in the field, not only there.
+            let mut defined_away = std::mem::take(&mut s.defined_away);
+            defined_away.clear();
+            defined_away.extend(
+                s.candidates
+                    .iter()
+                    .filter(|c| self.acronyms[c.entry as usize].is_some() && excluded(c))
+                    .map(|c| c.entry),
+            );
+            s.candidates
+                .retain(|c| !excluded(c) && !defined_away.contains(&c.entry));
+            s.defined_away = defined_away;
         }
         // Leftmost-longest within each layer; several entries with the very same span all count.
         let targets = &self.targets;
@@ -483,9 +498,9 @@ mod tests {
         );
         assert_eq!(
             got,
+            // "MS patients" too: the text has defined MS as mass spectrometry.
             vec![
                 ("1.1".into(), "mass spectrometry".into()),
-                ("Neuro".into(), "MS".into()),
                 ("Cancer".into(), "cancer".into()),
             ]
         );
@@ -522,6 +537,19 @@ mod tests {
                 ("Stroke".into(), "brain bleed".into()),
                 ("Eye".into(), "retina".into())
             ]
+        );
+    }
+
+    #[test]
+    fn an_acronym_defined_as_something_else_is_off_for_the_whole_field() {
+        let l = lex("Neuro\tacronym\tMS\t2\nNeuro\texclude\tmass spectrometry (MS)\t1\n");
+        assert_eq!(
+            hits(&l, "", "Proteins by mass spectrometry (MS). MS showed peaks."),
+            vec![]
+        );
+        assert_eq!(
+            hits(&l, "", "Relapses in MS. MS lesions grew."),
+            vec![("Neuro".into(), "MS".into()), ("Neuro".into(), "MS".into())]
         );
     }
 
