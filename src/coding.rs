@@ -54,6 +54,8 @@ pub struct Params {
     /// life, economics): outside the title and aim sentences their evidence counts this much.
     pub aim_only_rac: &'static [&'static str],
     pub aim_only_factor: f64,
+    /// Treatment-kind evidence with no stage evidence (development or evaluation) counts this much.
+    pub unstaged_treatment_factor: f64,
 }
 
 impl Default for Params {
@@ -75,6 +77,7 @@ impl Default for Params {
             repeat_decay: 0.5,
             aim_only_rac: &["7.1", "8.2"],
             aim_only_factor: 0.25,
+            unstaged_treatment_factor: 0.5,
         }
     }
 }
@@ -631,10 +634,17 @@ impl Coder {
         } else {
             None
         };
+        // A treatment named with no word about developing or testing it is as likely a tool
+        // of the study (a drug given to cells) as its subject.
+        let unstaged: f64 = if own(5) + own(6) == 0.0 && !prevention {
+            p.unstaged_treatment_factor
+        } else {
+            1.0
+        };
         let group_score = |g: ActivityGroup| -> f64 {
             let mut s = own(g.0);
             if g == treatment_group {
-                s += kind_total;
+                s += kind_total * unstaged;
             }
             if let Some(host) = trial_host {
                 if g == six {
