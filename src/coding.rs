@@ -451,7 +451,10 @@ impl Coder {
             .collect();
         // Code the disease, not the organ: when a disease is named, a category with nothing but
         // organ and normal-function vocabulary ("thyroid" in thyroid cancer surgery) is dropped.
-        if chosen.iter().any(|&(c, _)| scores.hc_disease[c.index()] > 0.0) {
+        if chosen
+            .iter()
+            .any(|&(c, _)| scores.hc_disease[c.index()] > 0.0)
+        {
             chosen.retain(|&(c, _)| scores.hc_disease[c.index()] > 0.0);
         }
         // Main category first: with equal shares the first code is read as the main one. HRCS

@@ -544,7 +544,11 @@ mod tests {
     fn an_acronym_defined_as_something_else_is_off_for_the_whole_field() {
         let l = lex("Neuro\tacronym\tMS\t2\nNeuro\texclude\tmass spectrometry (MS)\t1\n");
         assert_eq!(
-            hits(&l, "", "Proteins by mass spectrometry (MS). MS showed peaks."),
+            hits(
+                &l,
+                "",
+                "Proteins by mass spectrometry (MS). MS showed peaks."
+            ),
             vec![]
         );
         assert_eq!(
