@@ -447,7 +447,11 @@ impl Coder {
         let top = scores.hc.iter().copied().fold(0.0, f64::max);
         let mut chosen: Vec<(HealthCategory, f64)> = HealthCategory::all()
             .map(|c| (c, scores.hc[c.index()]))
-            .filter(|&(_, s)| s >= p.hc_min && s >= p.hc_relative * top)
+            // A disease named in the title is part of what the award is about, however much
+            // vocabulary another category piles up in the abstract.
+            .filter(|&(c, s)| {
+                s >= p.hc_min && (s >= p.hc_relative * top || scores.hc_title[c.index()] > 0.0)
+            })
             .collect();
         // Code the disease, not the organ: when a disease is named, a category with nothing but
         // organ and normal-function vocabulary ("thyroid" in thyroid cancer surgery) is dropped.
