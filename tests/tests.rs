@@ -8,5 +8,6 @@ mod codes;
 mod diff;
 mod eval;
 mod formats;
+mod hostile;
 mod lexicon;
 mod rules;

@@ -244,6 +244,28 @@ impl Input {
             ))
             .into());
         }
+        // A column the run reads must be unambiguous: with two columns of the same name, which
+        // one holds the abstract is a guess.
+        for (what, col) in [("id", id), ("title", title)]
+            .into_iter()
+            .chain(abstracts.iter().map(|&c| ("abstract", Some(c))))
+        {
+            let Some(col) = col else { continue };
+            let same: Vec<String> = (0..headers.len())
+                .filter(|&i| headers[i].trim().eq_ignore_ascii_case(headers[col].trim()))
+                .map(|i| (i + 1).to_string())
+                .collect();
+            if same.len() > 1 {
+                return Err(UsageError(format!(
+                    "{name}: the {what} column {:?} appears {} times (columns {}); rename the \
+                     duplicates so it is clear which one to read",
+                    headers[col].trim(),
+                    same.len(),
+                    same.join(", ")
+                ))
+                .into());
+            }
+        }
         // Columns to decode: all of them when kept, else only the ones coding needs.
         let mut wanted: Vec<usize> = if opts.keep_all {
             (0..headers.len()).collect()
@@ -401,6 +423,25 @@ fn open_stream(spec: &InputSpec, forced: Option<InputFormat>) -> Result<Detected
         Box::new(peek)
     };
     let mut stream: Stream = BufReader::with_capacity(1 << 18, reader);
+    // Excel's "Unicode text" and some Windows tools write UTF-16 with a byte-order mark: read it
+    // whole and carry on in UTF-8 (such files are small; everything else streams).
+    let head = stream
+        .fill_buf()
+        .with_context(|| format!("{name}: cannot read"))?;
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        let encoding = if head[0] == 0xff {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let mut bytes = Vec::new();
+        stream
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{name}: cannot read"))?;
+        let (text, _, _) = encoding.decode(&bytes);
+        let utf8: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.into_owned()));
+        stream = BufReader::with_capacity(1 << 18, utf8);
+    }
     let by_extension = spec.path.as_deref().and_then(format_from_extension);
     let format = match forced.or(by_extension) {
         Some(f) => Some(f),
@@ -482,6 +523,20 @@ pub(crate) fn decode_field(
     problems: &mut Vec<String>,
     what: impl FnOnce() -> String,
 ) -> String {
+    if bytes.contains(&0) {
+        // NUL bytes are never text (a UTF-16 file read as bytes, a damaged export): dropped.
+        let what = what();
+        let note = format!("{what} contains NUL bytes: removed");
+        if !problems.contains(&note) {
+            problems.push(note);
+        }
+        let kept: Vec<u8> = bytes.iter().copied().filter(|&b| b != 0).collect();
+        return decode_text(&kept, problems, || what);
+    }
+    decode_text(bytes, problems, what)
+}
+
+fn decode_text(bytes: &[u8], problems: &mut Vec<String>, what: impl FnOnce() -> String) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
