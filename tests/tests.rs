@@ -10,4 +10,5 @@ mod eval;
 mod formats;
 mod hostile;
 mod lexicon;
+mod properties;
 mod rules;

@@ -54,14 +54,24 @@ pub enum InputFormat {
 /// Where an input comes from.
 #[derive(Debug, Clone)]
 pub struct InputSpec {
-    /// `None` for standard input.
+    /// `None` for standard input (or `bytes`).
     pub path: Option<PathBuf>,
+    /// An input held in memory (library use, tests, fuzzing); read instead of standard input.
+    pub bytes: Option<std::sync::Arc<[u8]>>,
 }
 
 impl InputSpec {
     pub fn parse(arg: &str) -> InputSpec {
         InputSpec {
             path: (arg != "-").then(|| PathBuf::from(arg)),
+            bytes: None,
+        }
+    }
+    /// An input in memory, named `name` in messages (its extension counts as a file's would).
+    pub fn from_bytes(name: &str, bytes: impl Into<std::sync::Arc<[u8]>>) -> InputSpec {
+        InputSpec {
+            path: Some(PathBuf::from(name)),
+            bytes: Some(bytes.into()),
         }
     }
     /// Parses the INPUT arguments of a command; standard input can be named only once.
@@ -405,11 +415,12 @@ enum Detected {
 /// `--input-format`, else the file extension, else a look at the first bytes.
 fn open_stream(spec: &InputSpec, forced: Option<InputFormat>) -> Result<Detected> {
     let name = spec.display();
-    let raw: Box<dyn Read + Send> = match &spec.path {
-        Some(p) => {
+    let raw: Box<dyn Read + Send> = match (&spec.bytes, &spec.path) {
+        (Some(bytes), _) => Box::new(std::io::Cursor::new(bytes.clone())),
+        (None, Some(p)) => {
             Box::new(File::open(p).with_context(|| format!("{name}: cannot open the input file"))?)
         }
-        None => Box::new(std::io::stdin()),
+        (None, None) => Box::new(std::io::stdin()),
     };
     let mut peek = BufReader::with_capacity(1 << 16, raw);
     let head = peek

@@ -65,6 +65,13 @@ pub fn load_default() -> Result<Lexicon, LexiconError> {
     parse_set("(embedded default)", "lexicons", files)
 }
 
+/// Parses a lexicon set held in memory: (path within the set, contents) pairs, as `load_dir`
+/// would read them from a folder. For library use, tests and fuzzing.
+pub fn parse_files(name: &str, files: Vec<(String, Vec<u8>)>) -> Result<Lexicon, LexiconError> {
+    let files = files.into_iter().map(|(p, c)| (p, Ok(c))).collect();
+    parse_set(name, name, files)
+}
+
 /// Reads the lexicon set in `dir`.
 pub fn load_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
     let shown = dir.display().to_string();
@@ -324,7 +331,7 @@ fn parse_entries(
                 fail(format!(
                     "unknown code {code:?}: use an HRCS health category short name (Cancer, Neuro, ...), \
                      a research activity code (2.1) or group (2), treatment:KIND, topic:NAME, \
-                     context:aim|background|programme, or * for exclusions"
+                     context:aim|background|criteria|programme, or * for exclusions"
                 ));
                 continue;
             }
