@@ -13,6 +13,8 @@ Examples:
   hrcs diff --old default --new lex/ a.csv      awards whose coding an edited lexicon set changes
   hrcs eval fixtures/awards.csv                 compare coding with the fixture's human coding
   hrcs lexicon check lexicons/                  validate an edited lexicon set
+  hrcs summary coded.csv --amount AwardAmount   counts and funding per code, reconciled to the total
+  hrcs report coded.csv -o report.html          a self-contained HTML report with the review queue
 
 Exit status: 0 success, 1 runtime error, 2 usage error.";
 
@@ -31,6 +33,8 @@ pub enum Command {
     Diff(cmd::diff::DiffArgs),
     Eval(cmd::eval::EvalArgs),
     Lexicon(cmd::lexicon::LexiconArgs),
+    Report(cmd::report::ReportArgs),
+    Summary(cmd::summary::SummaryArgs),
 }
 
 /// Runs a parsed command line.
@@ -41,5 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Diff(a) => cmd::diff::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::Lexicon(a) => cmd::lexicon::run(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Summary(a) => cmd::summary::run(a),
     }
 }

@@ -16,4 +16,5 @@ pub mod lexicon;
 pub mod matcher;
 pub mod output;
 pub mod pipeline;
+pub mod summary;
 pub mod text;

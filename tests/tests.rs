@@ -11,4 +11,6 @@ mod formats;
 mod hostile;
 mod lexicon;
 mod properties;
+mod report;
 mod rules;
+mod summary;

@@ -260,6 +260,16 @@ impl AtomicFile {
         })
     }
 
+    /// Writes a whole output at once, atomically.
+    pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+        let file = AtomicFile::create(path)?;
+        let mut h = file.handle()?;
+        std::io::Write::write_all(&mut h, bytes)
+            .with_context(|| format!("{}: cannot write the output", path.display()))?;
+        drop(h);
+        file.commit()
+    }
+
     pub fn handle(&self) -> Result<std::fs::File> {
         self.temp
             .reopen()

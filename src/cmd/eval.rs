@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::table::table;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use rayon::prelude::*;
@@ -708,55 +709,6 @@ fn hc_name(i: Option<usize>) -> String {
     }
 }
 
-/// A simple text table: `md` for Markdown pipes, else aligned columns.
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], md: bool) {
-    if md {
-        let _ = writeln!(out, "| {} |", header.join(" | "));
-        let _ = writeln!(
-            out,
-            "|{}|",
-            header
-                .iter()
-                .enumerate()
-                .map(|(i, _)| if i == 0 { "---" } else { "---:" })
-                .collect::<Vec<_>>()
-                .join("|")
-        );
-        for r in rows {
-            let _ = writeln!(out, "| {} |", r.join(" | "));
-        }
-        out.push('\n');
-        return;
-    }
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| -> String {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == 0 {
-                    format!("{c:<w$}", w = widths[i])
-                } else {
-                    format!("{c:>w$}", w = widths[i])
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    let _ = writeln!(out, "  {}", line(header.to_vec()));
-    for r in rows {
-        let _ = writeln!(out, "  {}", line(r.iter().map(|s| s.as_str()).collect()));
-    }
-    out.push('\n');
-}
-
 fn heading(out: &mut String, text: &str, md: bool) {
     if md {
         let _ = writeln!(out, "### {text}\n");
@@ -810,6 +762,7 @@ fn render_text(r: &Report, md: bool) -> String {
             .collect();
         table(
             &mut out,
+            1,
             &[
                 "dimension",
                 "micro P",
@@ -832,7 +785,7 @@ fn render_text(r: &Report, md: bool) -> String {
                 .filter(|(_, c)| c.active())
                 .map(|(i, c)| prf_row(&d.names[i], c))
                 .collect();
-            table(&mut out, &prf_header("code"), &rows, md);
+            table(&mut out, 1, &prf_header("code"), &rows, md);
         }
     }
     if let Some(l) = &r.labels {
@@ -843,7 +796,7 @@ fn render_text(r: &Report, md: bool) -> String {
             .enumerate()
             .map(|(i, c)| prf_row(&l.labels[i], c))
             .collect();
-        table(&mut out, &prf_header("label"), &rows, md);
+        table(&mut out, 1, &prf_header("label"), &rows, md);
         let _ = writeln!(
             out,
             "{}-class accuracy: {}; macro-F1: {}; top-1 on the {} rows of labels with categories: {}\n",
@@ -874,7 +827,7 @@ fn render_text(r: &Report, md: bool) -> String {
             )
         };
         heading(&mut out, title, md);
-        table(&mut out, &header, &confusions, md);
+        table(&mut out, 1, &header, &confusions, md);
     }
     if let Some(b) = &r.reliability {
         let title = if r.labels.is_some() {
@@ -902,14 +855,14 @@ fn render_text(r: &Report, md: bool) -> String {
         } else {
             "top-1"
         };
-        table(&mut out, &["confidence", "count", right], &rows, md);
+        table(&mut out, 1, &["confidence", "count", right], &rows, md);
     }
     heading(&mut out, "Metrics", md);
     let rows: Vec<Vec<String>> = GATE_KEYS
         .iter()
         .filter_map(|k| r.metrics.get(k).map(|v| vec![k.to_string(), f3(*v)]))
         .collect();
-    table(&mut out, &["key", "value"], &rows, md);
+    table(&mut out, 1, &["key", "value"], &rows, md);
     out
 }
 

@@ -5,3 +5,6 @@ pub mod codes;
 pub mod diff;
 pub mod eval;
 pub mod lexicon;
+pub mod report;
+pub mod summary;
+mod table;

@@ -1,0 +1,385 @@
+//! What a coded portfolio funds: counts and apportioned funding per health category, research
+//! activity group and research activity code. Amounts are integers in minor units (pence, øre)
+//! and every award's amount is split by largest remainders, so each dimension adds up to the
+//! input total exactly, to the last unit.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context, Result};
+
+use crate::hrcs::{
+    split, tables, HealthCategory, ResearchActivity, GROUP_COUNT, HC_COUNT, RAC_COUNT,
+};
+
+/// One coded award as the summary needs it.
+#[derive(Debug, Clone, Default)]
+pub struct CodedAward {
+    pub id: String,
+    /// (category, hundredths of a percent); empty when the award was not coded.
+    pub hc: Vec<(HealthCategory, u32)>,
+    pub rac: Vec<(ResearchActivity, u32)>,
+    pub flagged: bool,
+    /// Funding in minor units; without an amount column every award weighs 100 (one award).
+    pub amount: i64,
+    /// The value of the `--by` column ("" without one).
+    pub by: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    Hc,
+    RacGroup,
+    Rac,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 3] = [Dimension::Hc, Dimension::RacGroup, Dimension::Rac];
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Hc => "hc",
+            Dimension::RacGroup => "rac_group",
+            Dimension::Rac => "rac",
+        }
+    }
+    fn len(self) -> usize {
+        match self {
+            Dimension::Hc => HC_COUNT,
+            Dimension::RacGroup => GROUP_COUNT,
+            Dimension::Rac => RAC_COUNT,
+        }
+    }
+}
+
+/// One line of the summary: a code of a dimension (or `none`: awards without codes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub dimension: Dimension,
+    /// Index in the code table; `None` for awards that were not coded.
+    pub index: Option<usize>,
+    pub awards: u64,
+    pub flagged: u64,
+    /// Minor units.
+    pub amount: i64,
+    /// Share of the total in hundredths of a percent; the lines of a dimension sum to 10000
+    /// (when the total is not zero).
+    pub share: u32,
+}
+
+impl Line {
+    /// The code as written in coded files: `Cancer`, `2`, `2.1`, or `none`.
+    pub fn code(&self) -> String {
+        match (self.dimension, self.index) {
+            (_, None) => "none".into(),
+            (Dimension::Hc, Some(i)) => HealthCategory(i as u8).short().to_string(),
+            (Dimension::RacGroup, Some(i)) => (i + 1).to_string(),
+            (Dimension::Rac, Some(i)) => ResearchActivity(i as u8).code().to_string(),
+        }
+    }
+    /// The code's name in English (official name) or Norwegian.
+    pub fn name(&self, norwegian: bool) -> String {
+        let t = tables();
+        let info = match (self.dimension, self.index) {
+            (_, None) => {
+                return if norwegian {
+                    "Ikke kodet (ingen tekst)".into()
+                } else {
+                    "Not coded (no text)".into()
+                }
+            }
+            (Dimension::Hc, Some(i)) => &t.hc[i],
+            (Dimension::RacGroup, Some(i)) => &t.groups[i],
+            (Dimension::Rac, Some(i)) => &t.rac[i],
+        };
+        if norwegian {
+            info.nb.clone()
+        } else {
+            info.name.clone()
+        }
+    }
+}
+
+/// The summary of one set of awards (the whole file, or one value of `--by`).
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub awards: u64,
+    pub flagged: u64,
+    pub total: i64,
+    /// Every code of every dimension, in table order, then `none` (only when some award has no
+    /// codes).
+    pub lines: Vec<Line>,
+}
+
+/// Splits `amount` by `parts` (hundredths of a percent summing to 10000): floors, then one unit
+/// each to the largest remainders (the first on a tie), so the pieces sum to `amount` exactly.
+pub fn apportion(amount: i64, parts: &[u32]) -> Vec<i64> {
+    let whole = split::WHOLE as i128;
+    let sum: i128 = parts.iter().map(|&p| p as i128).sum();
+    let denom = if sum == 0 { whole } else { sum };
+    let mut out: Vec<i64> = Vec::with_capacity(parts.len());
+    let mut rems: Vec<(i128, usize)> = Vec::with_capacity(parts.len());
+    for (i, &p) in parts.iter().enumerate() {
+        let exact = amount as i128 * p as i128;
+        out.push(exact.div_euclid(denom) as i64);
+        rems.push((exact.rem_euclid(denom), i));
+    }
+    let mut left = amount - out.iter().sum::<i64>();
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in rems.iter().cycle().take(left.unsigned_abs() as usize) {
+        if left == 0 {
+            break;
+        }
+        out[i] += left.signum();
+        left -= left.signum();
+    }
+    out
+}
+
+/// Summarises awards: per code, the awards that have it, how many of them are flagged, and the
+/// apportioned amount.
+pub fn summarise(awards: &[CodedAward]) -> Summary {
+    let mut s = Summary::default();
+    let mut per: BTreeMap<(Dimension, Option<usize>), (u64, u64, i64)> = BTreeMap::new();
+    for d in Dimension::ALL {
+        for i in 0..d.len() {
+            per.insert((d, Some(i)), (0, 0, 0));
+        }
+    }
+    for a in awards {
+        s.awards += 1;
+        s.flagged += a.flagged as u64;
+        s.total += a.amount;
+        let mut add = |d: Dimension, i: Option<usize>, amount: i64| {
+            let e = per.entry((d, i)).or_insert((0, 0, 0));
+            e.0 += 1;
+            e.1 += a.flagged as u64;
+            e.2 += amount;
+        };
+        if a.hc.is_empty() {
+            add(Dimension::Hc, None, a.amount);
+        } else {
+            let parts: Vec<u32> = a.hc.iter().map(|x| x.1).collect();
+            for ((c, _), amount) in a.hc.iter().zip(apportion(a.amount, &parts)) {
+                add(Dimension::Hc, Some(c.index()), amount);
+            }
+        }
+        if a.rac.is_empty() {
+            add(Dimension::Rac, None, a.amount);
+            add(Dimension::RacGroup, None, a.amount);
+        } else {
+            let parts: Vec<u32> = a.rac.iter().map(|x| x.1).collect();
+            // Groups are the sums of their codes' pieces, so a group and its codes agree exactly.
+            let mut groups: BTreeMap<usize, i64> = BTreeMap::new();
+            for ((r, _), amount) in a.rac.iter().zip(apportion(a.amount, &parts)) {
+                add(Dimension::Rac, Some(r.index()), amount);
+                *groups.entry(r.group().index()).or_insert(0) += amount;
+            }
+            for (g, amount) in groups {
+                add(Dimension::RacGroup, Some(g), amount);
+            }
+        }
+    }
+    for d in Dimension::ALL {
+        let mut lines: Vec<Line> = per
+            .range((d, None)..=(d, Some(usize::MAX)))
+            .filter(|((_, i), v)| i.is_some() || v.0 > 0)
+            .map(|(&(dimension, index), &(awards, flagged, amount))| Line {
+                dimension,
+                index,
+                awards,
+                flagged,
+                amount,
+                share: 0,
+            })
+            .collect();
+        // `none` sorts first in the map; it reads best last.
+        lines.sort_by_key(|l| (l.index.is_none(), l.index));
+        if s.total > 0 {
+            let weights: Vec<i64> = lines.iter().map(|l| l.amount).collect();
+            for (l, share) in lines.iter_mut().zip(shares(&weights, s.total)) {
+                l.share = share;
+            }
+        }
+        s.lines.extend(lines);
+    }
+    s
+}
+
+/// Shares of `total` in hundredths of a percent that sum to exactly 10000.
+fn shares(amounts: &[i64], total: i64) -> Vec<u32> {
+    let whole = split::WHOLE as i128;
+    let mut out: Vec<u32> = Vec::with_capacity(amounts.len());
+    let mut rems: Vec<(i128, usize)> = Vec::new();
+    for (i, &a) in amounts.iter().enumerate() {
+        let exact = a.max(0) as i128 * whole;
+        out.push((exact / total as i128) as u32);
+        rems.push((exact % total as i128, i));
+    }
+    let mut left = split::WHOLE.saturating_sub(out.iter().sum::<u32>());
+    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in &rems {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    out
+}
+
+/// Reads a funding amount into minor units (two decimals): digits with optional thousands
+/// separators (comma, space, apostrophe), a decimal point, and a currency sign or code around it
+/// ("£1,500,000.50", "NOK 2 000 000", "1500000"). An empty cell is 0; a negative or unreadable
+/// one is an error for the caller to report.
+pub fn parse_minor_units(cell: &str) -> Option<i64> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Some(0);
+    }
+    if t.contains('-') {
+        return None;
+    }
+    let kept: String = t
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if kept.is_empty() || kept.matches('.').count() > 1 {
+        return None;
+    }
+    let (whole, frac) = kept.split_once('.').unwrap_or((&kept, ""));
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let digits: Vec<u32> = frac.chars().filter_map(|c| c.to_digit(10)).collect();
+    let mut cents = digits.first().copied().unwrap_or(0) as i64 * 10
+        + digits.get(1).copied().unwrap_or(0) as i64;
+    // Round half up on the third decimal.
+    if digits.get(2).copied().unwrap_or(0) >= 5 {
+        cents += 1;
+    }
+    whole.checked_mul(100)?.checked_add(cents)
+}
+
+/// Writes an amount: minor units as a decimal (`123456` as `1234.56`) when `decimals`, else
+/// whole currency units as they are (used when every input amount was whole, so the split is
+/// done in whole units too).
+pub fn format_minor_units(units: i64, decimals: bool) -> String {
+    let sign = if units < 0 { "-" } else { "" };
+    let u = units.unsigned_abs();
+    if decimals {
+        format!("{sign}{}.{:02}", u / 100, u % 100)
+    } else {
+        format!("{sign}{u}")
+    }
+}
+
+/// Parses a coded file's `hc` or `rac` cell ("Cancer:50;Oral:50") into codes and hundredths.
+pub fn parse_shares<C>(
+    cell: &str,
+    parse: impl Fn(&str) -> Option<C>,
+    what: &str,
+) -> Result<Vec<(C, u32)>> {
+    let mut out = Vec::new();
+    for part in cell.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (code, pct) = part
+            .rsplit_once(':')
+            .with_context(|| format!("{part:?} is not CODE:PERCENT"))?;
+        let c = parse(code).with_context(|| format!("{code:?} is not an HRCS {what}"))?;
+        let hundredths = parse_minor_units(pct)
+            .filter(|&h| h <= split::WHOLE as i64)
+            .with_context(|| format!("{pct:?} is not a percentage"))?;
+        out.push((c, hundredths as u32));
+    }
+    let sum: u32 = out.iter().map(|x| x.1).sum();
+    if !out.is_empty() && sum != split::WHOLE {
+        bail!(
+            "{cell:?}: the percentages add up to {}, not 100",
+            split::format_percent(sum)
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apportion_sums_exactly_and_gives_remainders_to_the_largest() {
+        assert_eq!(apportion(100, &[3334, 3333, 3333]), vec![34, 33, 33]);
+        assert_eq!(apportion(1, &[5000, 5000]), vec![1, 0]);
+        assert_eq!(apportion(0, &[5000, 5000]), vec![0, 0]);
+        assert_eq!(
+            apportion(1_000_001, &[2500; 4]).iter().sum::<i64>(),
+            1_000_001
+        );
+        // 7 units by 33.34/33.33/33.33: 2.3338, 2.3331, 2.3331 -> 2, 2, 2 and one left over for
+        // the largest remainder, the first.
+        assert_eq!(apportion(7, &[3334, 3333, 3333]), vec![3, 2, 2]);
+    }
+
+    #[test]
+    fn amounts_parse_to_minor_units() {
+        assert_eq!(parse_minor_units("£1,500,000.50"), Some(150_000_050));
+        assert_eq!(parse_minor_units("NOK 2 000 000"), Some(200_000_000));
+        assert_eq!(parse_minor_units("12.345"), Some(1235));
+        assert_eq!(parse_minor_units(""), Some(0));
+        assert_eq!(parse_minor_units("-5"), None);
+        assert_eq!(parse_minor_units("n/a"), None);
+        assert_eq!(format_minor_units(150_000_050, true), "1500000.50");
+        assert_eq!(format_minor_units(2_000_000, false), "2000000");
+    }
+
+    #[test]
+    fn every_dimension_reconciles_to_the_total() {
+        let cancer = HealthCategory::parse("Cancer").unwrap();
+        let oral = HealthCategory::parse("Oral").unwrap();
+        let r21 = ResearchActivity::parse("2.1").unwrap();
+        let r22 = ResearchActivity::parse("2.2").unwrap();
+        let r61 = ResearchActivity::parse("6.1").unwrap();
+        let awards = vec![
+            CodedAward {
+                hc: vec![(cancer, 3334), (oral, 3333), (HealthCategory(0), 3333)],
+                rac: vec![(r21, 5000), (r22, 2500), (r61, 2500)],
+                amount: 100_001,
+                flagged: true,
+                ..Default::default()
+            },
+            CodedAward {
+                amount: 333,
+                ..Default::default()
+            },
+        ];
+        let s = summarise(&awards);
+        assert_eq!(s.total, 100_334);
+        for d in Dimension::ALL {
+            let lines: Vec<&Line> = s.lines.iter().filter(|l| l.dimension == d).collect();
+            assert_eq!(
+                lines.iter().map(|l| l.amount).sum::<i64>(),
+                100_334,
+                "{d:?}"
+            );
+            assert_eq!(lines.iter().map(|l| l.share).sum::<u32>(), 10_000, "{d:?}");
+            let none = lines.iter().find(|l| l.index.is_none()).unwrap();
+            assert_eq!((none.awards, none.amount), (1, 333));
+        }
+        let group2 = s
+            .lines
+            .iter()
+            .find(|l| l.dimension == Dimension::RacGroup && l.index == Some(1))
+            .unwrap();
+        let codes2: i64 = s
+            .lines
+            .iter()
+            .filter(|l| {
+                l.dimension == Dimension::Rac
+                    && l.index
+                        .is_some_and(|i| ResearchActivity(i as u8).group().index() == 1)
+            })
+            .map(|l| l.amount)
+            .sum();
+        assert_eq!(group2.amount, codes2, "a group is the sum of its codes");
+        assert_eq!((group2.awards, group2.flagged), (1, 1));
+    }
+}

@@ -1,0 +1,276 @@
+//! `hrcs summary`: counts and apportioned funding that reconcile exactly with the input.
+#![allow(clippy::inconsistent_digit_grouping)] // amounts written as units_cents
+
+use std::collections::HashMap;
+
+use crate::util::{csv_text, fixture, Workdir};
+
+/// The coded file of a few awards with awkward amounts and splits.
+fn coded(wd: &Workdir) {
+    wd.write(
+        "coded.csv",
+        csv_text(
+            &[
+                "Funder",
+                "Amount",
+                "id",
+                "hc",
+                "hc_confidence",
+                "rac",
+                "rac_confidence",
+                "review",
+                "review_reasons",
+                "evidence",
+            ],
+            &[
+                &[
+                    "A",
+                    "100001",
+                    "1",
+                    "Cancer:33.34;Oral:33.33;Blood:33.33",
+                    "0.9",
+                    "2.1:50;2.2:25;6.1:25",
+                    "0.8",
+                    "false",
+                    "",
+                    "",
+                ],
+                &[
+                    "A",
+                    "7",
+                    "2",
+                    "Cancer:33.34;Oral:33.33;Blood:33.33",
+                    "0.9",
+                    "2.1:33.34;5.1:33.33;6.1:33.33",
+                    "0.8",
+                    "true",
+                    "close_call",
+                    "",
+                ],
+                &[
+                    "B",
+                    "£1,000.50",
+                    "3",
+                    "Neuro:100",
+                    "0.9",
+                    "8.1:100",
+                    "0.8",
+                    "true",
+                    "inconsistent_code",
+                    "",
+                ],
+                &["B", "", "4", "", "", "", "", "true", "no_text", ""],
+                &["B", "333", "5", "", "", "", "", "true", "no_text", ""],
+            ],
+        ),
+    );
+}
+
+fn rows(out: &str) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Minor units of a printed amount.
+fn units(s: &str) -> i64 {
+    let (w, f) = s.split_once('.').unwrap_or((s, "00"));
+    let f = format!("{f:0<2}");
+    w.parse::<i64>().unwrap() * 100 + f.parse::<i64>().unwrap()
+}
+
+#[test]
+fn every_dimension_adds_up_to_the_input_total_to_the_last_unit() {
+    let wd = Workdir::new();
+    coded(&wd);
+    let run = wd
+        .run(&[
+            "summary",
+            "coded.csv",
+            "--amount",
+            "Amount",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let rows = rows(&run.stdout);
+    // 100001 + 7 + 1000.50 + 0 + 333
+    let total = 100_001_00 + 7_00 + 1_000_50 + 333_00;
+    for dim in ["hc", "rac_group", "rac"] {
+        let lines: Vec<_> = rows.iter().filter(|r| r["dimension"] == dim).collect();
+        let sum: i64 = lines.iter().map(|r| units(&r["amount"])).sum();
+        assert_eq!(sum, total, "{dim}");
+        let shares: i64 = lines.iter().map(|r| units(&r["share_percent"])).sum();
+        assert_eq!(shares, 100_00, "{dim} shares");
+        let none = lines.iter().find(|r| r["code"] == "none").unwrap();
+        assert_eq!(
+            (none["awards"].as_str(), none["amount"].as_str()),
+            ("2", "333.00")
+        );
+    }
+    let get = |dim: &str, code: &str| {
+        rows.iter()
+            .find(|r| r["dimension"] == dim && r["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    // Award 1: 10000100 minor units by thirds = 3334033.34, 3333033.33, 3333033.33: floors, and
+    // the unit left over to the largest remainder (Cancer) = 3334034; award 2: 700 by thirds =
+    // 234, 233, 233. Cancer: 3334268.
+    assert_eq!(get("hc", "Cancer")["amount"], "33342.68");
+    assert_eq!(get("hc", "Cancer")["awards"], "2");
+    assert_eq!(get("hc", "Cancer")["flagged"], "1");
+    assert_eq!(get("hc", "Neuro")["amount"], "1000.50");
+    // A group is the sum of its codes.
+    let g2 = units(&get("rac_group", "2")["amount"]);
+    assert_eq!(
+        g2,
+        units(&get("rac", "2.1")["amount"]) + units(&get("rac", "2.2")["amount"])
+    );
+    assert_eq!(get("rac", "8.1")["flagged"], "1");
+    // Every code is listed, also those no award has.
+    assert_eq!(
+        rows.iter().filter(|r| r["dimension"] == "rac").count(),
+        48 + 1
+    );
+}
+
+#[test]
+fn by_a_column_each_group_reconciles_and_norwegian_labels() {
+    let wd = Workdir::new();
+    coded(&wd);
+    let run = wd
+        .run(&[
+            "summary",
+            "coded.csv",
+            "--amount",
+            "Amount",
+            "--by",
+            "Funder",
+            "--labels",
+            "nb",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let rows = rows(&run.stdout);
+    for (funder, total) in [("A", 100_001_00 + 7_00), ("B", 1_000_50 + 333_00)] {
+        let sum: i64 = rows
+            .iter()
+            .filter(|r| r["Funder"] == funder && r["dimension"] == "hc")
+            .map(|r| units(&r["amount"]))
+            .sum();
+        assert_eq!(sum, total, "{funder}");
+    }
+    let cancer = rows.iter().find(|r| r["code"] == "Cancer").unwrap();
+    assert_eq!(cancer["name"], "Kreft");
+}
+
+#[test]
+fn without_amounts_awards_are_apportioned() {
+    let wd = Workdir::new();
+    coded(&wd);
+    let run = wd.run(&["summary", "coded.csv", "--format", "csv"]).ok();
+    let rows = rows(&run.stdout);
+    let sum: i64 = rows
+        .iter()
+        .filter(|r| r["dimension"] == "hc")
+        .map(|r| units(&r["amount"]))
+        .sum();
+    assert_eq!(sum, 5_00, "five awards");
+    let cancer = rows.iter().find(|r| r["code"] == "Cancer").unwrap();
+    assert_eq!(
+        cancer["amount"], "0.68",
+        "two thirds-shares of one award each, 0.34 each"
+    );
+}
+
+#[test]
+fn bad_amounts_and_columns_are_named() {
+    let wd = Workdir::new();
+    coded(&wd);
+    let run = wd
+        .run(&["summary", "coded.csv", "--amount", "Nope"])
+        .fails(2);
+    assert!(run.stderr.contains("no \"Nope\" column"), "{}", run.stderr);
+    assert!(run.stderr.contains("Funder, Amount, id"), "{}", run.stderr);
+    wd.write(
+        "bad.csv",
+        "id,hc,rac,review,Amount\n1,Cancer:100,2.1:100,false,lots\n",
+    );
+    let run = wd
+        .run(&["summary", "bad.csv", "--amount", "Amount"])
+        .fails(1);
+    assert!(
+        run.stderr.contains("bad.csv:2: column \"Amount\""),
+        "{}",
+        run.stderr
+    );
+    wd.write("bad2.csv", "id,hc,rac,review\n1,Cancer:60,2.1:100,false\n");
+    let run = wd.run(&["summary", "bad2.csv"]).fails(1);
+    assert!(
+        run.stderr.contains("bad2.csv:2: column \"hc\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn coding_then_summary_reconciles_with_the_fixture() {
+    let wd = Workdir::new();
+    wd.run(&["code", &fixture("awards.csv"), "--keep", "-o", "coded.csv"])
+        .ok();
+    let run = wd
+        .run(&[
+            "summary",
+            "coded.csv",
+            "--amount",
+            "AwardAmount",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut r = csv::Reader::from_path(fixture("awards.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let at = h.iter().position(|c| c == "AwardAmount").unwrap();
+    let input_total: i64 = r
+        .records()
+        .map(|rec| rec.unwrap()[at].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(v["summary"]["total"], input_total.to_string());
+    assert_eq!(v["summary"]["awards"], 40);
+    for dim in ["hc", "rac_group", "rac"] {
+        let sum: i64 = v["summary"]["dimensions"][dim]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["amount"].as_str().unwrap().parse::<i64>().unwrap())
+            .sum();
+        assert_eq!(sum, input_total, "{dim}");
+    }
+    // The terminal table and Markdown carry the same total.
+    let table = wd
+        .run(&[
+            "summary",
+            "coded.csv",
+            "--amount",
+            "AwardAmount",
+            "--format",
+            "markdown",
+        ])
+        .ok();
+    assert!(
+        table.stdout.contains(&format!("total {input_total}")),
+        "{}",
+        table.stdout
+    );
+}
