@@ -1,8 +1,6 @@
 //! `hrcs summary`: counts and apportioned funding that reconcile exactly with the input.
 #![allow(clippy::inconsistent_digit_grouping)] // amounts written as units_cents
 
-use std::collections::HashMap;
-
 use crate::util::{csv_text, fixture, Workdir};
 
 /// The coded file of a few awards with awkward amounts and splits.
@@ -66,20 +64,6 @@ fn coded(wd: &Workdir) {
     );
 }
 
-fn rows(out: &str) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_reader(out.as_bytes());
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// Minor units of a printed amount.
 fn units(s: &str) -> i64 {
     let (w, f) = s.split_once('.').unwrap_or((s, "00"));
@@ -101,7 +85,7 @@ fn every_dimension_adds_up_to_the_input_total_to_the_last_unit() {
             "csv",
         ])
         .ok();
-    let rows = rows(&run.stdout);
+    let rows = run.rows();
     // 100001 + 7 + 1000.50 + 0 + 333
     let total = 100_001_00 + 7_00 + 1_000_50 + 333_00;
     for dim in ["hc", "rac_group", "rac"] {
@@ -161,7 +145,7 @@ fn by_a_column_each_group_reconciles_and_norwegian_labels() {
             "csv",
         ])
         .ok();
-    let rows = rows(&run.stdout);
+    let rows = run.rows();
     for (funder, total) in [("A", 100_001_00 + 7_00), ("B", 1_000_50 + 333_00)] {
         let sum: i64 = rows
             .iter()
@@ -179,7 +163,7 @@ fn without_amounts_awards_are_apportioned() {
     let wd = Workdir::new();
     coded(&wd);
     let run = wd.run(&["summary", "coded.csv", "--format", "csv"]).ok();
-    let rows = rows(&run.stdout);
+    let rows = run.rows();
     let sum: i64 = rows
         .iter()
         .filter(|r| r["dimension"] == "hc")

@@ -262,6 +262,18 @@ fn amount_text(file: &CodedFile, units: i64) -> String {
     format_minor_units(units, file.decimals)
 }
 
+/// A line's cells after the dimension: code, name, awards, flagged, amount, share.
+fn cells(file: &CodedFile, l: &crate::summary::Line, nb: bool) -> Vec<String> {
+    vec![
+        l.code(),
+        l.name(nb),
+        l.awards.to_string(),
+        l.flagged.to_string(),
+        amount_text(file, l.amount),
+        crate::hrcs::split::format_percent(l.share),
+    ]
+}
+
 fn render(
     file: &CodedFile,
     whole: &Summary,
@@ -305,15 +317,8 @@ fn render(
                     if let Some(k) = key {
                         rec.push(k.to_string());
                     }
-                    rec.extend([
-                        l.dimension.name().to_string(),
-                        l.code(),
-                        l.name(nb),
-                        l.awards.to_string(),
-                        l.flagged.to_string(),
-                        amount_text(file, l.amount),
-                        crate::hrcs::split::format_percent(l.share),
-                    ]);
+                    rec.push(l.dimension.name().to_string());
+                    rec.extend(cells(file, l, nb));
                     let _ = w.write_record(&rec);
                 }
             }
@@ -406,16 +411,7 @@ fn render(
                         .lines
                         .iter()
                         .filter(|l| l.dimension == d && (l.awards > 0 || md))
-                        .map(|l| {
-                            vec![
-                                l.code(),
-                                l.name(nb),
-                                l.awards.to_string(),
-                                l.flagged.to_string(),
-                                amount_text(file, l.amount),
-                                crate::hrcs::split::format_percent(l.share),
-                            ]
-                        })
+                        .map(|l| cells(file, l, nb))
                         .collect();
                     table(
                         &mut out,
