@@ -346,7 +346,7 @@ impl Coder {
             contributions.push(f);
             scores.add(entry.target, f);
             if let Target::Hc(c) = entry.target {
-                if entry.weight > 1.0 {
+                if entry.weight >= 2.0 {
                     scores.hc_disease[c.index()] += f;
                     if role == Role::Title {
                         scores.hc_title[c.index()] += f;
@@ -399,7 +399,8 @@ impl Coder {
 
         let mut coding = Coding::default();
         self.choose_hc(&scores, &mut coding, &evidence_for);
-        if let Some(first) = coding.hc.first() {
+        // (A standardised breakdown rests on topic words, not on category evidence.)
+        if let Some(first) = coding.hc.first().filter(|_| coding.breakdown.is_empty()) {
             if first.score > 0.0 && !hc_foreground[first.code.index()] && first.code.is_specific() {
                 coding.reasons.push(Reason::BackgroundOnly);
             }
@@ -498,9 +499,11 @@ impl Coder {
             return;
         }
 
-        let specific = chosen
-            .iter()
-            .any(|(c, _)| c.is_specific() || *c == HealthCategory::OTHER);
+        // A risk-factor topic with no disease named takes the standardised breakdown; organ and
+        // normal-function words alone ("blood pressure" as an outcome) do not name a disease.
+        let specific = chosen.iter().any(|&(c, _)| {
+            (c.is_specific() || c == HealthCategory::OTHER) && scores.hc_disease[c.index()] > 0.0
+        });
         if !specific {
             if let Some((topics, topic_score)) = self.breakdown_topics(scores) {
                 let mut cats: Vec<HealthCategory> = Vec::new();
@@ -808,8 +811,8 @@ impl Coder {
 #[derive(Debug)]
 struct Scores {
     hc: [f64; HC_COUNT],
-    /// The part of `hc` from named diseases (entries weighted above 1), as opposed to organ and
-    /// normal-function vocabulary.
+    /// The part of `hc` from named diseases and strong signs (entries weighted 2 or more, the
+    /// lexicon scale of docs/lexicons.md), as opposed to organ and normal-function vocabulary.
     hc_disease: [f64; HC_COUNT],
     /// The part of `hc_disease` from the title.
     hc_title: [f64; HC_COUNT],
