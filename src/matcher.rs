@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
-use crate::lexicon::load::{regex_source, REGEX_SIZE_LIMIT};
+use crate::lexicon::load::{build_regex, regex_source, REGEX_SIZE_LIMIT};
 use crate::lexicon::{EntryKind, Lexicon, Target};
 use crate::text::{
     normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
@@ -196,14 +196,6 @@ impl Patterns {
 /// `bleed|bleeding` would stop at "bleed" inside "bleeding" (leftmost-first) and then fail the
 /// word-boundary test; with it the engine goes on to the alternative that ends a word.
 const WORD_END: &str = "(?-u:[^0-9A-Za-z\\x80-\\xFF])";
-
-fn build_regex(source: &str) -> Result<regex::bytes::Regex, regex::Error> {
-    regex::bytes::RegexBuilder::new(source)
-        .case_insensitive(true)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT * 2)
-        .build()
-}
 
 impl Matcher {
     /// Compiles a validated lexicon. Fails only if the automaton or regex set exceed their size

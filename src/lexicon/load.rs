@@ -467,7 +467,13 @@ fn check_duplicates(entries: &[Entry], problems: &mut Vec<Problem>) {
 /// Compiles a lexicon pattern the way the matcher will run it: on normalised bytes,
 /// case-insensitive, with a size limit.
 pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error> {
-    regex::bytes::RegexBuilder::new(&regex_source(pattern))
+    build_regex(&regex_source(pattern))
+}
+
+/// Builds a regex source (from `regex_source`, possibly wrapped by the matcher) with the settings
+/// every lexicon pattern runs with: case-insensitive, size-limited.
+pub fn build_regex(source: &str) -> Result<regex::bytes::Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(source)
         .case_insensitive(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT * 2)
@@ -502,9 +508,9 @@ fn hex(bytes: &[u8]) -> String {
 pub(crate) fn parse_for_test(files: &[(&str, &str)]) -> Result<Lexicon, LexiconError> {
     let files = files
         .iter()
-        .map(|(p, c)| (p.to_string(), Ok(c.as_bytes().to_vec())))
+        .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
         .collect();
-    parse_set("test", "test", files)
+    parse_files("test", files)
 }
 
 #[cfg(test)]
