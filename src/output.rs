@@ -246,6 +246,38 @@ pub fn codes_text<C: Copy>(shares: &[Share<C>], name: impl Fn(C) -> &'static str
     s
 }
 
+/// Reads a `CODE:PERCENT;...` cell, the format `codes_text` writes (hand-made files may leave the
+/// percentages out): each code parsed by `parse`, with its percentage in hundredths, or `None`
+/// where there is none or it is not a number. The error names the code `parse` does not know.
+pub fn parse_codes<C>(
+    cell: &str,
+    parse: impl Fn(&str) -> Option<C>,
+) -> Result<Vec<(C, Option<u32>)>, String> {
+    let mut out = Vec::new();
+    for part in cell.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (code, pct) = match part.rsplit_once(':') {
+            Some((c, p)) => (c, parse_percent(p)),
+            None => (part, None),
+        };
+        let c = parse(code).ok_or_else(|| format!("{:?}", code.trim()))?;
+        out.push((c, pct));
+    }
+    Ok(out)
+}
+
+/// Parses a percent cell (`50`, `33.33`, `25%`) into hundredths; `None` if empty or not a
+/// number.
+pub fn parse_percent(s: &str) -> Option<u32> {
+    let s = s.trim().trim_end_matches('%').trim();
+    if s.is_empty() {
+        return None;
+    }
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map(|v| (v * 100.0).round() as u32)
+}
+
 /// `no_text;title_only`: the review reason tokens.
 pub fn reasons_text(coding: &Coding) -> String {
     coding

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 use crate::hrcs::{
     split, tables, HealthCategory, ResearchActivity, GROUP_COUNT, HC_COUNT, RAC_COUNT,
@@ -274,22 +274,21 @@ pub fn format_minor_units(units: i64, decimals: bool) -> String {
     }
 }
 
-/// Parses a coded file's `hc` or `rac` cell ("Cancer:50;Oral:50") into codes and hundredths.
+/// Parses a coded file's `hc` or `rac` cell ("Cancer:50;Oral:50"), which must give every code a
+/// percentage and add up to 100.
 pub fn parse_shares<C>(
     cell: &str,
     parse: impl Fn(&str) -> Option<C>,
     what: &str,
 ) -> Result<Vec<(C, u32)>> {
-    let mut out = Vec::new();
-    for part in cell.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (code, pct) = part
-            .rsplit_once(':')
-            .with_context(|| format!("{part:?} is not CODE:PERCENT"))?;
-        let c = parse(code).with_context(|| format!("{code:?} is not an HRCS {what}"))?;
-        let hundredths = parse_minor_units(pct)
-            .filter(|&h| h <= split::WHOLE as i64)
-            .with_context(|| format!("{pct:?} is not a percentage"))?;
-        out.push((c, hundredths as u32));
+    let parsed = crate::output::parse_codes(cell, parse)
+        .map_err(|code| anyhow::anyhow!("{code} is not an HRCS {what}"))?;
+    let mut out = Vec::with_capacity(parsed.len());
+    for (c, pct) in parsed {
+        let Some(pct) = pct else {
+            bail!("{cell:?}: every code needs a percentage (CODE:PERCENT)");
+        };
+        out.push((c, pct));
     }
     let sum: u32 = out.iter().map(|x| x.1).sum();
     if !out.is_empty() && sum != split::WHOLE {

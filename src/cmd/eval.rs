@@ -16,6 +16,7 @@ use crate::error::UsageError;
 use crate::eval::{self, Counts, LabelMap, Shares};
 use crate::hrcs::{HealthCategory, ResearchActivity, HC_COUNT};
 use crate::input::{Input, InputArgs, InputSpec, RawRow};
+use crate::output::{parse_codes, parse_percent};
 use crate::pipeline;
 
 pub const ABOUT: &str = "Compare coding with human coding: precision, recall, F1, top-1 and more";
@@ -264,18 +265,6 @@ pub fn parse_label_map(spec: &str) -> Result<LabelMap> {
     Ok(LabelMap { labels })
 }
 
-/// Parses a percent cell (`50`, `33.33`, empty) into hundredths.
-fn parse_percent(s: &str) -> Option<u32> {
-    let s = s.trim().trim_end_matches('%').trim();
-    if s.is_empty() {
-        return None;
-    }
-    s.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .map(|v| (v * 100.0).round() as u32)
-}
-
 /// Equal split when no percentages were given: the HRCS split (thirds 33.34/33.33/33.33), so
 /// the shares sum to exactly 100. Gold files list at most five codes per dimension.
 fn fill_equal(shares: &mut Shares, given: bool) {
@@ -287,23 +276,15 @@ fn fill_equal(shares: &mut Shares, given: bool) {
     }
 }
 
-/// Parses `Cancer:50;Oral:50` (our output format) with a code parser.
+/// Parses `Cancer:50;Oral:50` (our output format) with a code parser; without percentages, the
+/// HRCS equal split.
 fn parse_coded(field: &str, parse: &dyn Fn(&str) -> Option<usize>) -> Result<Shares, String> {
-    let mut out = Shares::new();
-    let mut given = true;
-    for part in field.split(';') {
-        let part = part.trim();
-        if part.is_empty() {
-            continue;
-        }
-        let (code, pct) = match part.rsplit_once(':') {
-            Some((c, p)) => (c, parse_percent(p)),
-            None => (part, None),
-        };
-        given &= pct.is_some();
-        let c = parse(code).ok_or_else(|| format!("{:?}", code.trim()))?;
-        out.push((c, pct.unwrap_or(0)));
-    }
+    let parsed = parse_codes(field, parse)?;
+    let given = parsed.iter().all(|(_, p)| p.is_some());
+    let mut out: Shares = parsed
+        .into_iter()
+        .map(|(c, p)| (c, p.unwrap_or(0)))
+        .collect();
     fill_equal(&mut out, given);
     Ok(out)
 }
@@ -364,21 +345,9 @@ fn detect_format(args: &EvalArgs, headers: &[String], name: &str) -> Result<Gold
     )))
 }
 
-/// Reads a funding amount: digits with optional thousands separators (comma or space), a
-/// decimal point and a currency sign or code ("£1,500,000", "NOK 2 000 000", "1500000.00");
-/// an empty cell is 0.
+/// Reads a funding amount, as `hrcs summary` does (`crate::summary::parse_minor_units`).
 fn parse_amount(cell: &str) -> Option<f64> {
-    if cell.trim().is_empty() {
-        return Some(0.0);
-    }
-    let cleaned: String = cell
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
-        .collect();
-    cleaned
-        .parse::<f64>()
-        .ok()
-        .filter(|a| a.is_finite() && *a >= 0.0)
+    crate::summary::parse_minor_units(cell).map(|units| units as f64 / 100.0)
 }
 
 fn gold_of(format: &GoldFormat, kept: &[String], name: &str, row: u64) -> Result<Gold> {
