@@ -109,27 +109,27 @@ pub struct Summary {
     pub lines: Vec<Line>,
 }
 
-/// Splits `amount` by `parts` (hundredths of a percent summing to 10000): floors, then one unit
-/// each to the largest remainders (the first on a tie), so the pieces sum to `amount` exactly.
-pub fn apportion(amount: i64, parts: &[u32]) -> Vec<i64> {
-    let whole = split::WHOLE as i128;
-    let sum: i128 = parts.iter().map(|&p| p as i128).sum();
-    let denom = if sum == 0 { whole } else { sum };
-    let mut out: Vec<i64> = Vec::with_capacity(parts.len());
-    let mut rems: Vec<(i128, usize)> = Vec::with_capacity(parts.len());
-    for (i, &p) in parts.iter().enumerate() {
-        let exact = amount as i128 * p as i128;
-        out.push(exact.div_euclid(denom) as i64);
-        rems.push((exact.rem_euclid(denom), i));
+/// Splits `amount` (not negative) in proportion to `weights`: each piece rounded down, then one
+/// unit each to the largest remainders (the first on a tie), so the pieces sum to `amount`
+/// exactly. Weights are percentages in hundredths for an award's codes, or the amounts of a
+/// dimension's lines for their shares. All-zero weights give all zero.
+pub fn apportion(amount: i64, weights: &[i64]) -> Vec<i64> {
+    let denom: i128 = weights.iter().map(|&w| w as i128).sum();
+    if denom == 0 {
+        return vec![0; weights.len()];
     }
-    let mut left = amount - out.iter().sum::<i64>();
+    let mut out: Vec<i64> = Vec::with_capacity(weights.len());
+    let mut rems: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+    for (i, &w) in weights.iter().enumerate() {
+        let exact = amount as i128 * w as i128;
+        out.push((exact / denom) as i64);
+        rems.push((exact % denom, i));
+    }
+    // Each piece lost less than one unit, so fewer units are left than there are pieces.
+    let left = (amount - out.iter().sum::<i64>()) as usize;
     rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for &(_, i) in rems.iter().cycle().take(left.unsigned_abs() as usize) {
-        if left == 0 {
-            break;
-        }
-        out[i] += left.signum();
-        left -= left.signum();
+    for &(_, i) in rems.iter().take(left) {
+        out[i] += 1;
     }
     out
 }
@@ -157,7 +157,7 @@ pub fn summarise(awards: &[CodedAward]) -> Summary {
         if a.hc.is_empty() {
             add(Dimension::Hc, None, a.amount);
         } else {
-            let parts: Vec<u32> = a.hc.iter().map(|x| x.1).collect();
+            let parts: Vec<i64> = a.hc.iter().map(|x| x.1 as i64).collect();
             for ((c, _), amount) in a.hc.iter().zip(apportion(a.amount, &parts)) {
                 add(Dimension::Hc, Some(c.index()), amount);
             }
@@ -166,7 +166,7 @@ pub fn summarise(awards: &[CodedAward]) -> Summary {
             add(Dimension::Rac, None, a.amount);
             add(Dimension::RacGroup, None, a.amount);
         } else {
-            let parts: Vec<u32> = a.rac.iter().map(|x| x.1).collect();
+            let parts: Vec<i64> = a.rac.iter().map(|x| x.1 as i64).collect();
             // Groups are the sums of their codes' pieces, so a group and its codes agree exactly.
             let mut groups: BTreeMap<usize, i64> = BTreeMap::new();
             for ((r, _), amount) in a.rac.iter().zip(apportion(a.amount, &parts)) {
@@ -193,37 +193,16 @@ pub fn summarise(awards: &[CodedAward]) -> Summary {
             .collect();
         // `none` sorts first in the map; it reads best last.
         lines.sort_by_key(|l| (l.index.is_none(), l.index));
-        if s.total > 0 {
-            let weights: Vec<i64> = lines.iter().map(|l| l.amount).collect();
-            for (l, share) in lines.iter_mut().zip(shares(&weights, s.total)) {
-                l.share = share;
-            }
+        let amounts: Vec<i64> = lines.iter().map(|l| l.amount).collect();
+        for (l, share) in lines
+            .iter_mut()
+            .zip(apportion(split::WHOLE as i64, &amounts))
+        {
+            l.share = share as u32;
         }
         s.lines.extend(lines);
     }
     s
-}
-
-/// Shares of `total` in hundredths of a percent that sum to exactly 10000.
-fn shares(amounts: &[i64], total: i64) -> Vec<u32> {
-    let whole = split::WHOLE as i128;
-    let mut out: Vec<u32> = Vec::with_capacity(amounts.len());
-    let mut rems: Vec<(i128, usize)> = Vec::new();
-    for (i, &a) in amounts.iter().enumerate() {
-        let exact = a.max(0) as i128 * whole;
-        out.push((exact / total as i128) as u32);
-        rems.push((exact % total as i128, i));
-    }
-    let mut left = split::WHOLE.saturating_sub(out.iter().sum::<u32>());
-    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for &(_, i) in &rems {
-        if left == 0 {
-            break;
-        }
-        out[i] += 1;
-        left -= 1;
-    }
-    out
 }
 
 /// Reads a funding amount into minor units (two decimals): digits with optional thousands
