@@ -136,7 +136,7 @@ pub fn apportion(amount: i64, weights: &[i64]) -> Vec<i64> {
 
 /// Summarises awards: per code, the awards that have it, how many of them are flagged, and the
 /// apportioned amount.
-pub fn summarise(awards: &[CodedAward]) -> Summary {
+pub fn summarise<'a>(awards: impl IntoIterator<Item = &'a CodedAward>) -> Summary {
     let mut s = Summary::default();
     let mut per: BTreeMap<(Dimension, Option<usize>), (u64, u64, i64)> = BTreeMap::new();
     for d in Dimension::ALL {

@@ -222,17 +222,16 @@ pub fn read_coded(path: &str, amount: Option<&str>, by: Option<&str>) -> Result<
 
 /// The summary of the whole file, and one per value of `--by` (in sorted order).
 pub fn summaries(file: &CodedFile) -> (Summary, Vec<(String, Summary)>) {
-    let all: Vec<CodedAward> = file.rows.iter().map(|r| r.award.clone()).collect();
-    let whole = summarise(&all);
-    let mut groups: BTreeMap<String, Vec<CodedAward>> = BTreeMap::new();
+    let whole = summarise(file.rows.iter().map(|r| &r.award));
+    let mut groups: BTreeMap<&str, Vec<&CodedAward>> = BTreeMap::new();
     if file.by_column.is_some() {
-        for a in &all {
-            groups.entry(a.by.clone()).or_default().push(a.clone());
+        for r in &file.rows {
+            groups.entry(&r.award.by).or_default().push(&r.award);
         }
     }
     let by = groups
         .into_iter()
-        .map(|(k, v)| (k, summarise(&v)))
+        .map(|(k, v)| (k.to_string(), summarise(v)))
         .collect();
     (whole, by)
 }
