@@ -12,6 +12,7 @@ pub mod error;
 pub mod eval;
 pub mod hrcs;
 pub mod input;
+pub mod language;
 pub mod lexicon;
 pub mod matcher;
 pub mod output;
