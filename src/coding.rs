@@ -23,6 +23,7 @@ use crate::hrcs::{
     ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind, GROUP_COUNT, HC_COUNT,
     RAC_COUNT,
 };
+use crate::language::LanguageSet;
 use crate::lexicon::{ContextCue, EntryKind, Lexicon, Target};
 use crate::matcher::{Field, Hit, Matcher};
 use crate::text::word_count;
@@ -290,7 +291,9 @@ impl Coder {
         }
         HITS.with(|h| {
             let hits = &mut *h.borrow_mut();
-            self.matcher.find(title, abstract_text, hits);
+            // Language detection (issue 11) will narrow these to each field's languages.
+            self.matcher
+                .find(title, abstract_text, [LanguageSet::ALL; 2], hits);
             let mut coding = self.code_hits(title, abstract_text, hits);
             if abstract_text.trim().is_empty() {
                 coding.reasons.push(Reason::TitleOnly);

@@ -18,6 +18,7 @@ use std::cell::RefCell;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
+use crate::language::LanguageSet;
 use crate::lexicon::load::{build_regex, regex_source, REGEX_SIZE_LIMIT};
 use crate::lexicon::{EntryKind, Lexicon, Target};
 use crate::text::{
@@ -72,6 +73,8 @@ struct Scratch {
     /// Acronym entries that an exclusion shows defined as something else in this field.
     defined_away: Vec<u32>,
     sentences: Vec<u32>,
+    /// The languages of the field being matched.
+    field_langs: LanguageSet,
 }
 
 thread_local! {
@@ -93,6 +96,8 @@ pub struct Matcher {
     regexes: Vec<(u32, Regex)>,
     targets: Vec<Target>,
     kinds: Vec<EntryKind>,
+    /// The languages each entry serves; a field is matched only with its languages' entries.
+    langs: Vec<LanguageSet>,
     /// The literal of acronym entries, to check case on the original text.
     acronyms: Vec<Option<String>>,
 }
@@ -271,6 +276,7 @@ impl Matcher {
             regexes,
             targets: lexicon.entries.iter().map(|e| e.target).collect(),
             kinds: lexicon.entries.iter().map(|e| e.kind).collect(),
+            langs: lexicon.entries.iter().map(|e| e.langs).collect(),
             acronyms,
         })
     }
@@ -281,13 +287,24 @@ impl Matcher {
     }
 
     /// Finds the accepted matches in a title and an abstract, appending them to `hits` in order
-    /// of field and position.
-    pub fn find(&self, title: &str, abstract_text: &str, hits: &mut Vec<Hit>) {
+    /// of field and position. `langs` gives the languages of the title and of the abstract: a
+    /// field is matched only with the entries that serve one of its languages.
+    pub fn find(
+        &self,
+        title: &str,
+        abstract_text: &str,
+        langs: [LanguageSet; 2],
+        hits: &mut Vec<Hit>,
+    ) {
         hits.clear();
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
-            for (field, text) in [(Field::Title, title), (Field::Abstract, abstract_text)] {
+            for (field, text, langs) in [
+                (Field::Title, title, langs[0]),
+                (Field::Abstract, abstract_text, langs[1]),
+            ] {
                 if !text.is_empty() {
+                    s.field_langs = langs;
                     self.find_in_field(field, text, s, hits);
                 }
             }
@@ -428,6 +445,9 @@ impl Matcher {
 
     fn push_candidate(&self, s: &mut Scratch, start: usize, end: usize, entry: u32) {
         let (start, end) = (start as u32, end as u32);
+        if !self.langs[entry as usize].intersects(s.field_langs) {
+            return;
+        }
         if self.kinds[entry as usize] == EntryKind::Exclude {
             s.exclusions
                 .push((start, end, self.targets[entry as usize]));
@@ -445,7 +465,7 @@ mod tests {
     fn hits(lex: &Lexicon, title: &str, text: &str) -> Vec<(String, String)> {
         let m = Matcher::new(lex).unwrap();
         let mut hits = Vec::new();
-        m.find(title, text, &mut hits);
+        m.find(title, text, [LanguageSet::ALL; 2], &mut hits);
         hits.iter()
             .map(|h| {
                 let src = if h.field == Field::Title { title } else { text };
@@ -592,7 +612,12 @@ mod tests {
         let l = lex("Cancer\tterm\tcancer\t2\n");
         let m = Matcher::new(&l).unwrap();
         let mut h = Vec::new();
-        m.find("Cancer", "Background here. We study cancer.", &mut h);
+        m.find(
+            "Cancer",
+            "Background here. We study cancer.",
+            [LanguageSet::ALL; 2],
+            &mut h,
+        );
         assert_eq!(h.len(), 2);
         assert_eq!((h[0].field, h[0].sentence), (Field::Title, 0));
         assert_eq!((h[1].field, h[1].sentence), (Field::Abstract, 1));

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::{Entry, EntryKind, Example, Lexicon, Location, Target};
+use crate::language::LanguageSet;
 use crate::text::normalise_term;
 
 include!(concat!(env!("OUT_DIR"), "/default_lexicons.rs"));
@@ -374,8 +375,16 @@ fn parse_entries(
             }
             _ => {}
         }
+        let langs = match LanguageSet::parse(field(row, header, "lang")) {
+            Ok(l) => l,
+            Err(e) => {
+                fail(e);
+                continue;
+            }
+        };
         let id = field(row, header, "id");
         out.push(Entry {
+            langs,
             target,
             kind,
             term: term.to_string(),

@@ -9,6 +9,8 @@ pub mod load;
 
 use std::fmt;
 
+use crate::language::LanguageSet;
+
 use crate::hrcs::breakdown::Topic;
 use crate::hrcs::{ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind};
 
@@ -148,6 +150,8 @@ pub struct Entry {
     pub weight: f32,
     pub note: String,
     pub id: Option<String>,
+    /// The languages whose text the entry is matched in (the `lang` column; empty = every one).
+    pub langs: LanguageSet,
     pub location: Location,
 }
 
