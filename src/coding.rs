@@ -367,19 +367,24 @@ impl Coder {
                 // Literal entries show as written in the lexicon, so "tumour" and "tumours"
                 // count together; patterns show the words they matched.
                 let entry = &self.lexicon.entries[h.entry as usize];
+                let src = if h.field == Field::Title {
+                    title
+                } else {
+                    abstract_text
+                };
                 let term = match entry.kind {
-                    EntryKind::Regex => {
-                        let src = if h.field == Field::Title {
-                            title
-                        } else {
-                            abstract_text
-                        };
-                        src.get(h.start as usize..h.end as usize)
-                            .unwrap_or("")
-                            .to_lowercase()
-                    }
+                    EntryKind::Regex => src
+                        .get(h.start as usize..h.end as usize)
+                        .unwrap_or("")
+                        .to_lowercase(),
                     EntryKind::Acronym => entry.term.clone(),
-                    _ => entry.term.to_lowercase(),
+                    // A match inside a longer word shows the word as written.
+                    _ => match written_word(src, h.start as usize, h.end as usize) {
+                        Some(word) => {
+                            format!("{} ({})", word.to_lowercase(), entry.term.to_lowercase())
+                        }
+                        None => entry.term.to_lowercase(),
+                    },
                 };
                 let i = *index.entry(term.clone()).or_insert_with(|| {
                     by_term.push(Evidence {
@@ -808,6 +813,33 @@ impl Coder {
         }];
         coding.rac_confidence = 0.05;
     }
+}
+
+/// The whole written word around a match that lies inside a longer word ("brystkreftpasienter"
+/// for "brystkreft"), or the written conjunct of a hyphenated coordination ("hjerte-" for
+/// "hjertesykdom" in "hjerte- og karsykdommer"); `None` for a match of whole words.
+fn written_word(text: &str, start: usize, end: usize) -> Option<&str> {
+    let (before, after) = (text.get(..start)?, text.get(end..)?);
+    if start >= end {
+        return None;
+    }
+    let conjunct = text.as_bytes()[end - 1] == b'-';
+    // Letters by `char`, not by byte: a dash or a no-break space is not part of a word here.
+    let letters = |cs: &mut dyn Iterator<Item = char>| -> usize {
+        cs.take_while(|c| c.is_alphanumeric())
+            .map(char::len_utf8)
+            .sum()
+    };
+    let ws = start - letters(&mut before.chars().rev());
+    let we = if conjunct {
+        end
+    } else {
+        end + letters(&mut after.chars())
+    };
+    if ws == start && we == end && !conjunct {
+        return None;
+    }
+    text.get(ws..we)
 }
 
 /// Evidence totals of one award.

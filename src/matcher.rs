@@ -25,6 +25,7 @@ use crate::text::{
     normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
     word_end_with_plural,
 };
+use crate::wordforms::WordForms;
 
 /// Which part of an award a match stands in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,6 +76,8 @@ struct Scratch {
     sentences: Vec<u32>,
     /// The languages of the field being matched.
     field_langs: LanguageSet,
+    /// Candidates from word forms (compounds, inflections, coordinations).
+    word_forms: Vec<(u32, u32, u32)>,
 }
 
 thread_local! {
@@ -100,6 +103,8 @@ pub struct Matcher {
     langs: Vec<LanguageSet>,
     /// The literal of acronym entries, to check case on the original text.
     acronyms: Vec<Option<String>>,
+    /// Matches inside longer words and with inflection endings (entries with `forms`).
+    word_forms: WordForms,
 }
 
 /// Where the automaton finds a regex's literal: at the start of every match, or at the end of
@@ -278,6 +283,7 @@ impl Matcher {
             kinds: lexicon.entries.iter().map(|e| e.kind).collect(),
             langs: lexicon.entries.iter().map(|e| e.langs).collect(),
             acronyms,
+            word_forms: WordForms::new(lexicon)?,
         })
     }
 
@@ -379,6 +385,15 @@ impl Matcher {
                     }
                 }
             }
+        }
+        if !self.word_forms.is_empty() {
+            let mut extra = std::mem::take(&mut s.word_forms);
+            extra.clear();
+            self.word_forms.find(text, norm, s.field_langs, &mut extra);
+            for &(start, end, entry) in &extra {
+                self.push_candidate(s, start as usize, end as usize, entry);
+            }
+            s.word_forms = extra;
         }
         s.norm = norm_buf;
         if !s.exclusions.is_empty() {
