@@ -664,6 +664,41 @@ mod tests {
     }
 
     #[test]
+    fn forms_and_word_forms_are_validated_with_file_and_line() {
+        let entries = "code\tkind\tterm\tforms\tlang\n\
+                       Cancer\tterm\tkreft\thead modifier inflects\tnb\n\
+                       Cancer\tterm\tsvulst\thode\tnb\n\
+                       Cancer\tregex\tkreft\\w+\thead\tnb\n\
+                       *\texclude\tkreftforening\tinflects modifier\tnb\n";
+        let forms = "lang\tkind\ttext\tnote\n\
+                     nb\tending\ten\t\n\
+                     nb\tsuffix\tlig\t\n\
+                     \tending\ter\t\n\
+                     nb nn\tlink\ts\t\n\
+                     nb\tending\ten\t\n\
+                     nb\tending\te r\t\n";
+        let err = parse_for_test(&[("e.tsv", entries), ("w.tsv", forms)]).unwrap_err();
+        let msgs: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 6, "{msgs:#?}");
+        assert!(msgs[0].starts_with("test/e.tsv:3: unknown form \"hode\""));
+        assert!(msgs[1].starts_with("test/e.tsv:4: forms") && msgs[1].contains("regex"));
+        assert!(msgs[2].starts_with("test/w.tsv:3: unknown word-form kind \"suffix\""));
+        assert!(msgs[3].starts_with("test/w.tsv:4: empty lang"));
+        assert!(msgs[4].starts_with("test/w.tsv:6: duplicate word form"));
+        assert!(msgs[5].starts_with("test/w.tsv:7: word form"));
+        let lex = parse_for_test(&[("e.tsv", &entries.replace("hode", "")[..])]);
+        assert!(lex.is_err(), "the regex line still fails");
+        let ok = parse_for_test(&[
+            ("e.tsv", "code\tterm\tforms\nCancer\tkreft\tinflects head\n"),
+            ("w.tsv", "lang\tkind\ttext\tnote\nnb nn\tlink\ts\t\n"),
+        ])
+        .unwrap();
+        assert!(ok.entries[0].forms.head && ok.entries[0].forms.inflects);
+        assert!(!ok.entries[0].forms.modifier);
+        assert_eq!(ok.word_forms.len(), 2);
+    }
+
+    #[test]
     fn default_set_is_valid() {
         let lex = load_default().unwrap_or_else(|e| panic!("{e}"));
         assert!(!lex.entries.is_empty());
