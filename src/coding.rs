@@ -1132,4 +1132,50 @@ mod tests {
         }
         assert!(!is_placeholder("Asthma in children"));
     }
+
+    #[test]
+    fn evidence_shows_the_word_as_written() {
+        let coder = Coder::new(
+            parse_for_test(&[
+                (
+                    "e.tsv",
+                    "code\tterm\tweight\tforms\n\
+                     Cancer\tbrystkreft\t3\tmodifier inflects\n\
+                     Cardio\thjertesykdom\t3\tinflects\n\
+                     Cancer\ttumour\t2\t\n",
+                ),
+                (
+                    "w.tsv",
+                    "lang\tkind\ttext\tnote\nnb\tending\ter\t\nnb\tending\ten\t\n",
+                ),
+            ])
+            .unwrap(),
+            Params::default(),
+        )
+        .unwrap();
+        let terms = |c: &Coding| -> Vec<String> {
+            c.hc.iter()
+                .flat_map(|s| s.evidence.iter().map(|e| e.term.clone()))
+                .collect()
+        };
+        let c = coder.code(
+            "",
+            "Brystkreftpasienter og brystkreften; tumours. Hjerte- og lungesykdommer.",
+        );
+        assert_eq!(
+            terms(&c),
+            [
+                "brystkreftpasienter (brystkreft)",
+                "brystkreft",
+                "tumour",
+                "hjerte- (hjertesykdom)"
+            ]
+        );
+        assert_eq!(
+            written_word("a brystkreftpasient", 2, 12),
+            Some("brystkreftpasient")
+        );
+        assert_eq!(written_word("a cancer\u{2013}related", 2, 8), None);
+        assert_eq!(written_word("hjerte- og", 6, 7), Some("hjerte-"));
+    }
 }
