@@ -416,6 +416,10 @@ fn letters(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
+/// A hyphenated coordination: its first conjuncts as (word start, hyphen), its last word as
+/// (start, end).
+type Coordination = (Vec<(usize, usize)>, (usize, usize));
+
 /// True if the hyphen at `at` ends a first conjunct: it follows a letter and precedes white
 /// space, a comma or a slash ("hjerte- og", "lunge-,", "hjerte-/kar").
 fn ends_conjunct(orig: &[u8], at: usize) -> bool {
@@ -427,12 +431,11 @@ fn ends_conjunct(orig: &[u8], at: usize) -> bool {
             .is_some_and(|&b| b.is_ascii_whitespace() || b == b',' || b == b'/')
 }
 
-/// The coordination whose first hyphen is at `hyphen`: its first conjuncts as (word start,
-/// hyphen) and its last word as (start, end). A conjunction between parts is any one short
+/// The coordination whose first hyphen is at `hyphen`. A conjunction between parts is any one short
 /// lower-case word ("og", "eller", "and"), a comma, a slash or an ampersand; at least one of them
 /// must separate each part, so a word broken over a line ("kreft-\npasienter") is not taken for a
 /// coordination.
-fn coordination_at(orig: &[u8], hyphen: usize) -> Option<(Vec<(usize, usize)>, (usize, usize))> {
+fn coordination_at(orig: &[u8], hyphen: usize) -> Option<Coordination> {
     if !ends_conjunct(orig, hyphen) {
         return None;
     }
