@@ -637,4 +637,33 @@ mod tests {
         assert_eq!((h[0].field, h[0].sentence), (Field::Title, 0));
         assert_eq!((h[1].field, h[1].sentence), (Field::Abstract, 1));
     }
+
+    #[test]
+    fn word_form_candidates_meet_exclusions_and_longer_entries() {
+        let l = parse_for_test(&[
+            (
+                "e.tsv",
+                "code\tkind\tterm\tforms\n\
+                 Cancer\tterm\tkreft\thead modifier inflects\n\
+                 Cancer\tterm\tbrystkreft\tmodifier\n\
+                 Reproduction\tterm\tbryst\tmodifier\n\
+                 *\texclude\tkreftregister\tinflects modifier\n\
+                 5\tterm\tbehandling\thead\n",
+            ),
+            (
+                "w.tsv",
+                "lang\tkind\ttext\tnote\nnb\tending\tet\t\nnb\tending\ten\t\n",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            hits(&l, "", "Brystkreftbehandling, Kreftregisteret og kreften."),
+            vec![
+                // One word, two layers: the longest health-category entry and the activity head.
+                ("Cancer".into(), "Brystkreft".into()),
+                ("5".into(), "behandling".into()),
+                ("Cancer".into(), "kreften".into()),
+            ]
+        );
+    }
 }
