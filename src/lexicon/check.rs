@@ -41,7 +41,7 @@ impl fmt::Display for Warning {
 }
 
 /// Every warning token, in the order the rules run.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "shadowed_across_codes",
     "code_without_entries",
     "regex_matches_empty",
@@ -50,6 +50,7 @@ pub const KINDS: [&str; 8] = [
     "example_missing",
     "short_compound_part",
     "inflects_without_endings",
+    "compound_without_forms",
 ];
 
 /// Runs every rule. `folder` is how the set's folder is shown. The coverage rules
@@ -69,6 +70,7 @@ pub fn check(lexicon: &Lexicon, folder: &str) -> Vec<Warning> {
     }
     out.extend(short_compound_part(lexicon));
     out.extend(inflects_without_endings(lexicon));
+    out.extend(compound_without_forms(lexicon));
     out
 }
 
@@ -297,6 +299,65 @@ pub fn inflects_without_endings(lexicon: &Lexicon) -> Vec<Warning> {
         .collect()
 }
 
+/// A one-word term without forms that starts with a `modifier` term or ends with a `head` term of
+/// its language ("hjerteinfarkt" beside "hjerte" marked modifier): in its inflected or longer
+/// forms ("hjerteinfarktet") only the shorter entry matches, so the longer one no longer wins.
+pub fn compound_without_forms(lexicon: &Lexicon) -> Vec<Warning> {
+    let mut parts: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in lexicon.entries.iter().enumerate() {
+        if e.kind == EntryKind::Term && (e.forms.head || e.forms.modifier) {
+            parts.entry(normalise_term(&e.term)).or_default().push(i);
+        }
+    }
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for e in &lexicon.entries {
+        if e.kind != EntryKind::Term || !e.forms.is_empty() {
+            continue;
+        }
+        let term = normalise_term(&e.term);
+        if term.contains(' ') {
+            continue;
+        }
+        let found = term.char_indices().skip(1).find_map(|(at, _)| {
+            let (left, right) = term.split_at(at);
+            let part = |text: &str, modifier: bool| {
+                parts
+                    .get(text)?
+                    .iter()
+                    .map(|&j| &lexicon.entries[j])
+                    .find(|p| {
+                        p.langs.intersects(e.langs)
+                            && if modifier {
+                                p.forms.modifier
+                            } else {
+                                p.forms.head
+                            }
+                    })
+            };
+            part(left, true).or_else(|| part(right, false))
+        });
+        if let Some(p) = found {
+            out.push(Warning {
+                location: e.location.clone(),
+                kind: "compound_without_forms",
+                message: format!(
+                    "term {:?} has no forms, but {:?} ({}, {}) matches inside it: in its inflected \
+                     and longer forms only {:?} counts; give it forms (inflects, modifier)",
+                    e.term.trim(),
+                    p.term.trim(),
+                    p.forms,
+                    p.location,
+                    p.term.trim()
+                ),
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +471,25 @@ mod tests {
         .unwrap();
         assert_eq!(lines(&short_compound_part(&l)), [2]);
         assert_eq!(lines(&inflects_without_endings(&l)), [4]);
+        let l = parse_for_test(&[(
+            "e.tsv",
+            "code\tterm\tforms\tlang\n\
+             Cardio\thjerte\tmodifier\tnb\n\
+             Cardio\thjerteinfarkt\t\tnb\n\
+             Cancer\tkreft\thead\tnb\n\
+             Cancer\tbrystkreft\tmodifier inflects\tnb\n\
+             Cancer\ttarmkreft\t\tnb\n\
+             Cancer\tkreftsvulst\t\tnb\n\
+             Cancer\thjertekreft\t\ten\n",
+        )])
+        .unwrap();
+        let w = compound_without_forms(&l);
+        assert_eq!(lines(&w), [3, 6], "{w:#?}");
+        assert!(
+            w[0].message.contains("\"hjerte\" (modifier, test/e.tsv:2)"),
+            "{}",
+            w[0]
+        );
     }
 
     #[test]
