@@ -608,6 +608,39 @@ mod tests {
     }
 
     #[test]
+    fn multi_word_terms_and_nynorsk_endings() {
+        let l = parse_for_test(&[
+            (
+                "e.tsv",
+                "code\tkind\tterm\tforms\tlang\n\
+                 Mental\tterm\tpsykiske lidelse\tinflects\tnb nn\n\
+                 Generic\tterm\tsjukdom\thead inflects\tnn\n",
+            ),
+            (
+                "w.tsv",
+                "lang\tkind\ttext\tnote\nnb nn\tending\tr\t\nnn\tending\tar\t\nnn\tending\tane\t\n",
+            ),
+        ])
+        .unwrap();
+        let wf = WordForms::new(&l).unwrap();
+        let text = "Psykiske lidelser og hjartesjukdomane; sjukdomar";
+        let mut norm = Vec::new();
+        crate::text::normalise_into(text, &mut norm);
+        let mut out = Vec::new();
+        wf.find(text, &norm, LanguageSet::of(Language::Nn), &mut out);
+        out.sort();
+        let words: Vec<&str> = out
+            .iter()
+            .map(|&(s, e, _)| &text[s as usize..e as usize])
+            .collect();
+        assert_eq!(words, ["Psykiske lidelser", "sjukdomane", "sjukdomar"]);
+        // Bokmål text does not take nynorsk entries.
+        out.clear();
+        wf.find(text, &norm, LanguageSet::of(Language::Nb), &mut out);
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
     fn fields_of_other_languages_cost_nothing() {
         let l = lex("Cancer\tterm\tkreft\thead\tnb\n");
         let wf = WordForms::new(&l).unwrap();
