@@ -640,6 +640,31 @@ mod tests {
         assert_eq!(out.len(), 1);
     }
 
+    proptest::proptest! {
+        /// Any mix of compound parts, endings, hyphens and separators: no panic, and every span
+        /// lies inside the text on character boundaries.
+        #[test]
+        fn spans_stay_in_the_text(parts in proptest::collection::vec(0usize..16, 0..40)) {
+            const PARTS: [&str; 16] = [
+                "kreft", "bryst", "-", " ", "og", ",", "/", "Æ", "ø", "en", "er", "hjerte", "sykdom",
+                "s", "\n", "’",
+            ];
+            let l = lex("Cancer\tterm\tkreft\thead modifier inflects\tnb\n\
+                         Cancer\tterm\tbrystkreft\tmodifier\tnb\n\
+                         Generic\tterm\tsykdom\thead inflects\tnb\n\
+                         *\texclude\thjertes\tmodifier\tnb\n");
+            let wf = WordForms::new(&l).unwrap();
+            let text: String = parts.iter().map(|&i| PARTS[i]).collect();
+            let mut norm = Vec::new();
+            crate::text::normalise_into(&text, &mut norm);
+            let mut out = Vec::new();
+            wf.find(&text, &norm, LanguageSet::ALL, &mut out);
+            for (s, e, _) in out {
+                proptest::prop_assert!(s < e && text.get(s as usize..e as usize).is_some());
+            }
+        }
+    }
+
     #[test]
     fn fields_of_other_languages_cost_nothing() {
         let l = lex("Cancer\tterm\tkreft\thead\tnb\n");
