@@ -367,19 +367,24 @@ impl Coder {
                 // Literal entries show as written in the lexicon, so "tumour" and "tumours"
                 // count together; patterns show the words they matched.
                 let entry = &self.lexicon.entries[h.entry as usize];
+                let src = if h.field == Field::Title {
+                    title
+                } else {
+                    abstract_text
+                };
                 let term = match entry.kind {
-                    EntryKind::Regex => {
-                        let src = if h.field == Field::Title {
-                            title
-                        } else {
-                            abstract_text
-                        };
-                        src.get(h.start as usize..h.end as usize)
-                            .unwrap_or("")
-                            .to_lowercase()
-                    }
+                    EntryKind::Regex => src
+                        .get(h.start as usize..h.end as usize)
+                        .unwrap_or("")
+                        .to_lowercase(),
                     EntryKind::Acronym => entry.term.clone(),
-                    _ => entry.term.to_lowercase(),
+                    // A match inside a longer word shows the word as written.
+                    _ => match written_word(src, h.start as usize, h.end as usize) {
+                        Some(word) => {
+                            format!("{} ({})", word.to_lowercase(), entry.term.to_lowercase())
+                        }
+                        None => entry.term.to_lowercase(),
+                    },
                 };
                 let i = *index.entry(term.clone()).or_insert_with(|| {
                     by_term.push(Evidence {
@@ -810,6 +815,33 @@ impl Coder {
     }
 }
 
+/// The whole written word around a match that lies inside a longer word ("brystkreftpasienter"
+/// for "brystkreft"), or the written conjunct of a hyphenated coordination ("hjerte-" for
+/// "hjertesykdom" in "hjerte- og karsykdommer"); `None` for a match of whole words.
+fn written_word(text: &str, start: usize, end: usize) -> Option<&str> {
+    let (before, after) = (text.get(..start)?, text.get(end..)?);
+    if start >= end {
+        return None;
+    }
+    let conjunct = text.as_bytes()[end - 1] == b'-';
+    // Letters by `char`, not by byte: a dash or a no-break space is not part of a word here.
+    let letters = |cs: &mut dyn Iterator<Item = char>| -> usize {
+        cs.take_while(|c| c.is_alphanumeric())
+            .map(char::len_utf8)
+            .sum()
+    };
+    let ws = start - letters(&mut before.chars().rev());
+    let we = if conjunct {
+        end
+    } else {
+        end + letters(&mut after.chars())
+    };
+    if ws == start && we == end && !conjunct {
+        return None;
+    }
+    text.get(ws..we)
+}
+
 /// Evidence totals of one award.
 #[derive(Debug)]
 struct Scores {
@@ -1099,5 +1131,51 @@ mod tests {
             assert!(is_placeholder(p), "{p:?}");
         }
         assert!(!is_placeholder("Asthma in children"));
+    }
+
+    #[test]
+    fn evidence_shows_the_word_as_written() {
+        let coder = Coder::new(
+            parse_for_test(&[
+                (
+                    "e.tsv",
+                    "code\tterm\tweight\tforms\n\
+                     Cancer\tbrystkreft\t3\tmodifier inflects\n\
+                     Cardio\thjertesykdom\t3\tinflects\n\
+                     Cancer\ttumour\t2\t\n",
+                ),
+                (
+                    "w.tsv",
+                    "lang\tkind\ttext\tnote\nnb\tending\ter\t\nnb\tending\ten\t\n",
+                ),
+            ])
+            .unwrap(),
+            Params::default(),
+        )
+        .unwrap();
+        let terms = |c: &Coding| -> Vec<String> {
+            c.hc.iter()
+                .flat_map(|s| s.evidence.iter().map(|e| e.term.clone()))
+                .collect()
+        };
+        let c = coder.code(
+            "",
+            "Brystkreftpasienter og brystkreften; tumours. Hjerte- og lungesykdommer.",
+        );
+        assert_eq!(
+            terms(&c),
+            [
+                "brystkreftpasienter (brystkreft)",
+                "brystkreft",
+                "tumour",
+                "hjerte- (hjertesykdom)"
+            ]
+        );
+        assert_eq!(
+            written_word("a brystkreftpasient", 2, 12),
+            Some("brystkreftpasient")
+        );
+        assert_eq!(written_word("a cancer\u{2013}related", 2, 8), None);
+        assert_eq!(written_word("hjerte- og", 6, 7), Some("hjerte-"));
     }
 }

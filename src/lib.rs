@@ -19,3 +19,4 @@ pub mod output;
 pub mod pipeline;
 pub mod summary;
 pub mod text;
+pub mod wordforms;

@@ -25,6 +25,7 @@ use crate::text::{
     normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
     word_end_with_plural,
 };
+use crate::wordforms::WordForms;
 
 /// Which part of an award a match stands in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,6 +76,8 @@ struct Scratch {
     sentences: Vec<u32>,
     /// The languages of the field being matched.
     field_langs: LanguageSet,
+    /// Candidates from word forms (compounds, inflections, coordinations).
+    word_forms: Vec<(u32, u32, u32)>,
 }
 
 thread_local! {
@@ -100,6 +103,8 @@ pub struct Matcher {
     langs: Vec<LanguageSet>,
     /// The literal of acronym entries, to check case on the original text.
     acronyms: Vec<Option<String>>,
+    /// Matches inside longer words and with inflection endings (entries with `forms`).
+    word_forms: WordForms,
 }
 
 /// Where the automaton finds a regex's literal: at the start of every match, or at the end of
@@ -278,6 +283,7 @@ impl Matcher {
             kinds: lexicon.entries.iter().map(|e| e.kind).collect(),
             langs: lexicon.entries.iter().map(|e| e.langs).collect(),
             acronyms,
+            word_forms: WordForms::new(lexicon)?,
         })
     }
 
@@ -379,6 +385,15 @@ impl Matcher {
                     }
                 }
             }
+        }
+        if !self.word_forms.is_empty() {
+            let mut extra = std::mem::take(&mut s.word_forms);
+            extra.clear();
+            self.word_forms.find(text, norm, s.field_langs, &mut extra);
+            for &(start, end, entry) in &extra {
+                self.push_candidate(s, start as usize, end as usize, entry);
+            }
+            s.word_forms = extra;
         }
         s.norm = norm_buf;
         if !s.exclusions.is_empty() {
@@ -621,5 +636,34 @@ mod tests {
         assert_eq!(h.len(), 2);
         assert_eq!((h[0].field, h[0].sentence), (Field::Title, 0));
         assert_eq!((h[1].field, h[1].sentence), (Field::Abstract, 1));
+    }
+
+    #[test]
+    fn word_form_candidates_meet_exclusions_and_longer_entries() {
+        let l = parse_for_test(&[
+            (
+                "e.tsv",
+                "code\tkind\tterm\tforms\n\
+                 Cancer\tterm\tkreft\thead modifier inflects\n\
+                 Cancer\tterm\tbrystkreft\tmodifier\n\
+                 Reproduction\tterm\tbryst\tmodifier\n\
+                 *\texclude\tkreftregister\tinflects modifier\n\
+                 5\tterm\tbehandling\thead\n",
+            ),
+            (
+                "w.tsv",
+                "lang\tkind\ttext\tnote\nnb\tending\tet\t\nnb\tending\ten\t\n",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            hits(&l, "", "Brystkreftbehandling, Kreftregisteret og kreften."),
+            vec![
+                // One word, two layers: the longest health-category entry and the activity head.
+                ("Cancer".into(), "Brystkreft".into()),
+                ("5".into(), "behandling".into()),
+                ("Cancer".into(), "kreften".into()),
+            ]
+        );
     }
 }

@@ -14,3 +14,4 @@ mod properties;
 mod report;
 mod rules;
 mod summary;
+mod wordforms;

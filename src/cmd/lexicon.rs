@@ -115,6 +115,17 @@ pub fn run(args: LexiconArgs) -> Result<()> {
             lexicon.examples.len(),
             lexicon.hash
         );
+        let with_forms = lexicon
+            .entries
+            .iter()
+            .filter(|e| !e.forms.is_empty())
+            .count();
+        if with_forms > 0 || !lexicon.word_forms.is_empty() {
+            println!(
+                "word forms: {with_forms} entries with forms, {} endings and links",
+                lexicon.word_forms.len()
+            );
+        }
         println!(
             "\n{:<28} {:>6} {:>8} {:>6} {:>8}",
             "code", "terms", "acronyms", "regex", "excludes"

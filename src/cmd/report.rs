@@ -444,6 +444,14 @@ fn evidence_terms(evidence: &str) -> Vec<String> {
                 Some((w, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => w,
                 _ => t,
             };
+            // A match inside a longer word shows as "word (entry)": mark the written word; a
+            // coordination's conjunct ("hjerte-") without its hyphen.
+            let t = match t.split_once(" (") {
+                Some((word, entry)) if entry.ends_with(')') && !word.contains(' ') => {
+                    word.trim_end_matches('-')
+                }
+                _ => t,
+            };
             if t.starts_with('+') && t.ends_with("more") || t.chars().count() < 2 {
                 continue;
             }
@@ -499,6 +507,11 @@ mod tests {
             "Cancer: lung cancer x2 (title), tumour, +3 more; 6.1: phase ii; rule: no research activity evidence: default 2.1",
         );
         assert_eq!(t, ["lung cancer", "tumour", "phase ii"]);
+        // Word forms: the written word is marked, not the entry.
+        let t = evidence_terms(
+            "Cancer: brystkreftpasienter (brystkreft) x2 (title), bryst- (brystkreft)",
+        );
+        assert_eq!(t, ["brystkreftpasienter", "bryst"]);
     }
 
     #[test]

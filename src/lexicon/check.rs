@@ -7,8 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use super::load::compile_regex;
-use super::{EntryKind, Lexicon, Location, Target};
+use super::{EntryKind, Lexicon, Location, Target, WordFormKind};
 use crate::hrcs::{HealthCategory, ResearchActivity};
+use crate::language::LanguageSet;
 use crate::matcher::layer;
 use crate::text::normalise_term;
 
@@ -40,13 +41,16 @@ impl fmt::Display for Warning {
 }
 
 /// Every warning token, in the order the rules run.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 9] = [
     "shadowed_across_codes",
     "code_without_entries",
     "regex_matches_empty",
     "short_term",
     "ambiguous_term",
     "example_missing",
+    "short_compound_part",
+    "inflects_without_endings",
+    "compound_without_forms",
 ];
 
 /// Runs every rule. `folder` is how the set's folder is shown. The coverage rules
@@ -64,6 +68,9 @@ pub fn check(lexicon: &Lexicon, folder: &str) -> Vec<Warning> {
     if complete {
         out.extend(example_missing(lexicon));
     }
+    out.extend(short_compound_part(lexicon));
+    out.extend(inflects_without_endings(lexicon));
+    out.extend(compound_without_forms(lexicon));
     out
 }
 
@@ -246,6 +253,111 @@ pub fn example_missing(lexicon: &Lexicon) -> Vec<Warning> {
         .collect()
 }
 
+/// A `head` or `modifier` term under 4 letters: it would match inside too many words ("kar" in
+/// "forskar", "syk" in "sykepleier").
+pub fn short_compound_part(lexicon: &Lexicon) -> Vec<Warning> {
+    lexicon
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Term && (e.forms.head || e.forms.modifier))
+        .filter(|e| normalise_term(&e.term).chars().count() < 4)
+        .map(|e| Warning {
+            location: e.location.clone(),
+            kind: "short_compound_part",
+            message: format!(
+                "term {:?} is marked {} but has under 4 letters: it matches inside many unrelated \
+                 words; list the compounds you mean instead",
+                e.term.trim(),
+                e.forms
+            ),
+        })
+        .collect()
+}
+
+/// An `inflects` entry none of whose languages has an inflection ending in a word-forms file:
+/// the form can never match.
+pub fn inflects_without_endings(lexicon: &Lexicon) -> Vec<Warning> {
+    let with_endings = lexicon
+        .word_forms
+        .iter()
+        .filter(|w| w.kind == WordFormKind::Ending)
+        .fold(LanguageSet::EMPTY, |acc, w| acc.with(w.lang));
+    lexicon
+        .entries
+        .iter()
+        .filter(|e| e.forms.inflects && !e.langs.intersects(with_endings))
+        .map(|e| Warning {
+            location: e.location.clone(),
+            kind: "inflects_without_endings",
+            message: format!(
+                "term {:?} inflects, but no word-forms file gives endings for its language ({}): \
+                 add the endings or set the entry's lang",
+                e.term.trim(),
+                e.langs
+            ),
+        })
+        .collect()
+}
+
+/// A one-word term without forms that starts with a `modifier` term or ends with a `head` term of
+/// its language ("hjerteinfarkt" beside "hjerte" marked modifier): in its inflected or longer
+/// forms ("hjerteinfarktet") only the shorter entry matches, so the longer one no longer wins.
+pub fn compound_without_forms(lexicon: &Lexicon) -> Vec<Warning> {
+    let mut parts: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in lexicon.entries.iter().enumerate() {
+        if e.kind == EntryKind::Term && (e.forms.head || e.forms.modifier) {
+            parts.entry(normalise_term(&e.term)).or_default().push(i);
+        }
+    }
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for e in &lexicon.entries {
+        if e.kind != EntryKind::Term || !e.forms.is_empty() {
+            continue;
+        }
+        let term = normalise_term(&e.term);
+        if term.contains(' ') {
+            continue;
+        }
+        let found = term.char_indices().skip(1).find_map(|(at, _)| {
+            let (left, right) = term.split_at(at);
+            let part = |text: &str, modifier: bool| {
+                parts
+                    .get(text)?
+                    .iter()
+                    .map(|&j| &lexicon.entries[j])
+                    .find(|p| {
+                        p.langs.intersects(e.langs)
+                            && if modifier {
+                                p.forms.modifier
+                            } else {
+                                p.forms.head
+                            }
+                    })
+            };
+            part(left, true).or_else(|| part(right, false))
+        });
+        if let Some(p) = found {
+            out.push(Warning {
+                location: e.location.clone(),
+                kind: "compound_without_forms",
+                message: format!(
+                    "term {:?} has no forms, but {:?} ({}, {}) matches inside it: in its inflected \
+                     and longer forms only {:?} counts; give it forms (inflects, modifier)",
+                    e.term.trim(),
+                    p.term.trim(),
+                    p.forms,
+                    p.location,
+                    p.term.trim()
+                ),
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +454,42 @@ mod tests {
         let w = example_missing(&l);
         assert_eq!(lines(&w), [3, 4]);
         assert!(w[0].message.starts_with("Eye "));
+    }
+
+    #[test]
+    fn word_form_rules_flag_short_parts_and_missing_endings() {
+        let l = parse_for_test(&[
+            (
+                "e.tsv",
+                "code\tterm\tforms\tlang\n\
+                 Cardio\tkar\thead\tnb\n\
+                 Cancer\tkreft\thead modifier inflects\tnb\n\
+                 Cancer\tsvulst\tinflects\tnn\n",
+            ),
+            ("w.tsv", "lang\tkind\ttext\tnote\nnb\tending\ten\t\n"),
+        ])
+        .unwrap();
+        assert_eq!(lines(&short_compound_part(&l)), [2]);
+        assert_eq!(lines(&inflects_without_endings(&l)), [4]);
+        let l = parse_for_test(&[(
+            "e.tsv",
+            "code\tterm\tforms\tlang\n\
+             Cardio\thjerte\tmodifier\tnb\n\
+             Cardio\thjerteinfarkt\t\tnb\n\
+             Cancer\tkreft\thead\tnb\n\
+             Cancer\tbrystkreft\tmodifier inflects\tnb\n\
+             Cancer\ttarmkreft\t\tnb\n\
+             Cancer\tkreftsvulst\t\tnb\n\
+             Cancer\thjertekreft\t\ten\n",
+        )])
+        .unwrap();
+        let w = compound_without_forms(&l);
+        assert_eq!(lines(&w), [3, 6], "{w:#?}");
+        assert!(
+            w[0].message.contains("\"hjerte\" (modifier, test/e.tsv:2)"),
+            "{}",
+            w[0]
+        );
     }
 
     #[test]

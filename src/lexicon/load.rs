@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{Entry, EntryKind, Example, Lexicon, Location, Target};
+use super::{
+    Entry, EntryKind, Example, Forms, Lexicon, Location, Target, WordFormKind, WordFormRule,
+};
 use crate::language::LanguageSet;
 use crate::text::normalise_term;
 
@@ -146,6 +148,7 @@ fn parse_set(
         hash: String::new(),
         entries: Vec::new(),
         examples: Vec::new(),
+        word_forms: Vec::new(),
         files: Vec::new(),
     };
     let mut problems = Vec::new();
@@ -231,11 +234,19 @@ fn parse_set(
             parse_entries(&table[1..], &header, &at, &mut lex.entries, &mut problems);
         } else if col("text").is_some() && col("expect").is_some() {
             parse_examples(&table[1..], &header, &at, &mut lex.examples, &mut problems);
+        } else if col("text").is_some() && col("kind").is_some() && col("lang").is_some() {
+            parse_word_forms(
+                &table[1..],
+                &header,
+                &at,
+                &mut lex.word_forms,
+                &mut problems,
+            );
         } else {
             problems.push(Problem {
                 location: at(*header_line),
-                message: "header has neither a `term` column (entry file) nor `text` and `expect` \
-                          columns (examples file)"
+                message: "header has neither a `term` column (entry file), nor `text` and `expect` \
+                          columns (examples file), nor `lang`, `kind` and `text` columns (word-forms file)"
                     .into(),
             });
         }
@@ -382,9 +393,24 @@ fn parse_entries(
                 continue;
             }
         };
+        let forms = match Forms::parse(field(row, header, "forms")) {
+            Ok(f) if !f.is_empty() && !matches!(kind, EntryKind::Term | EntryKind::Exclude) => {
+                fail(format!(
+                    "forms {f:?} on a {} entry: word forms apply only to term and exclude entries",
+                    kind.name()
+                ));
+                continue;
+            }
+            Ok(f) => f,
+            Err(e) => {
+                fail(e);
+                continue;
+            }
+        };
         let id = field(row, header, "id");
         out.push(Entry {
             langs,
+            forms,
             target,
             kind,
             term: term.to_string(),
@@ -440,6 +466,72 @@ fn parse_examples(
             note: field(row, header, "note").to_string(),
             location: at(*line),
         });
+    }
+}
+
+/// Reads a word-forms file: one inflection ending or compound link per row and language.
+fn parse_word_forms(
+    rows: &[(u64, Vec<String>)],
+    header: &[String],
+    at: &dyn Fn(u64) -> Location,
+    out: &mut Vec<WordFormRule>,
+    problems: &mut Vec<Problem>,
+) {
+    for (line, row) in rows {
+        let mut fail = |message: String| {
+            problems.push(Problem {
+                location: at(*line),
+                message,
+            })
+        };
+        let kind_text = field(row, header, "kind");
+        let Some(kind) = WordFormKind::parse(kind_text) else {
+            fail(format!(
+                "unknown word-form kind {kind_text:?}: use ending or link"
+            ));
+            continue;
+        };
+        let lang_text = field(row, header, "lang");
+        let langs = match LanguageSet::parse(lang_text) {
+            Ok(_) if lang_text.is_empty() || lang_text == "*" => {
+                fail("empty lang: a word form belongs to a language (nb, nn, en)".into());
+                continue;
+            }
+            Ok(l) => l,
+            Err(e) => {
+                fail(e);
+                continue;
+            }
+        };
+        let text = normalise_term(field(row, header, "text"));
+        if text.is_empty() || !text.bytes().all(crate::text::is_word_byte) {
+            fail(format!(
+                "word form {:?} must be letters only (one ending or linking letter, no spaces)",
+                field(row, header, "text")
+            ));
+            continue;
+        }
+        for lang in langs.iter() {
+            if let Some(first) = out
+                .iter()
+                .find(|w| w.lang == lang && w.kind == kind && w.text == text)
+            {
+                fail(format!(
+                    "duplicate word form: {} {} {text:?} is already at {}",
+                    lang.code(),
+                    kind.name(),
+                    first.location
+                ));
+                continue;
+            }
+            out.push(WordFormRule {
+                lang,
+                kind,
+                text: text.clone(),
+                note: field(row, header, "note").to_string(),
+                location: at(*line),
+            });
+        }
     }
 }
 
@@ -569,6 +661,41 @@ mod tests {
         assert_eq!(lex.examples.len(), 2);
         assert!(!lex.examples[1].expect);
         assert_eq!(lex.hash.len(), 64);
+    }
+
+    #[test]
+    fn forms_and_word_forms_are_validated_with_file_and_line() {
+        let entries = "code\tkind\tterm\tforms\tlang\n\
+                       Cancer\tterm\tkreft\thead modifier inflects\tnb\n\
+                       Cancer\tterm\tsvulst\thode\tnb\n\
+                       Cancer\tregex\tkreft\\w+\thead\tnb\n\
+                       *\texclude\tkreftforening\tinflects modifier\tnb\n";
+        let forms = "lang\tkind\ttext\tnote\n\
+                     nb\tending\ten\t\n\
+                     nb\tsuffix\tlig\t\n\
+                     \tending\ter\t\n\
+                     nb nn\tlink\ts\t\n\
+                     nb\tending\ten\t\n\
+                     nb\tending\te r\t\n";
+        let err = parse_for_test(&[("e.tsv", entries), ("w.tsv", forms)]).unwrap_err();
+        let msgs: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 6, "{msgs:#?}");
+        assert!(msgs[0].starts_with("test/e.tsv:3: unknown form \"hode\""));
+        assert!(msgs[1].starts_with("test/e.tsv:4: forms") && msgs[1].contains("regex"));
+        assert!(msgs[2].starts_with("test/w.tsv:3: unknown word-form kind \"suffix\""));
+        assert!(msgs[3].starts_with("test/w.tsv:4: empty lang"));
+        assert!(msgs[4].starts_with("test/w.tsv:6: duplicate word form"));
+        assert!(msgs[5].starts_with("test/w.tsv:7: word form"));
+        let lex = parse_for_test(&[("e.tsv", &entries.replace("hode", "")[..])]);
+        assert!(lex.is_err(), "the regex line still fails");
+        let ok = parse_for_test(&[
+            ("e.tsv", "code\tterm\tforms\nCancer\tkreft\tinflects head\n"),
+            ("w.tsv", "lang\tkind\ttext\tnote\nnb nn\tlink\ts\t\n"),
+        ])
+        .unwrap();
+        assert!(ok.entries[0].forms.head && ok.entries[0].forms.inflects);
+        assert!(!ok.entries[0].forms.modifier);
+        assert_eq!(ok.word_forms.len(), 2);
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod load;
 
 use std::fmt;
 
-use crate::language::LanguageSet;
+use crate::language::{Language, LanguageSet};
 
 use crate::hrcs::breakdown::Topic;
 use crate::hrcs::{ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind};
@@ -152,6 +152,92 @@ pub struct Entry {
     pub id: Option<String>,
     /// The languages whose text the entry is matched in (the `lang` column; empty = every one).
     pub langs: LanguageSet,
+    /// Where the term may stand inside longer words and whether it inflects (`forms` column).
+    pub forms: Forms,
+    pub location: Location,
+}
+
+/// The word forms of an entry (the `forms` column): where the term may stand inside a longer
+/// word and whether inflection endings may follow it. Empty for most entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Forms {
+    /// The term may end a longer word (compound head: "kreft" in "brystkreft").
+    pub head: bool,
+    /// The term may start a longer word (modifier: "hjerte" in "hjerteinfarkt").
+    pub modifier: bool,
+    /// An inflection ending of its language may follow the term ("kreften").
+    pub inflects: bool,
+}
+
+impl Forms {
+    /// Parses a `forms` cell: space-separated `head`, `modifier`, `inflects` (any order).
+    pub fn parse(cell: &str) -> Result<Forms, String> {
+        let mut forms = Forms::default();
+        for token in cell.split([' ', ',', '\t']).filter(|t| !t.is_empty()) {
+            match token.to_ascii_lowercase().as_str() {
+                "head" => forms.head = true,
+                "modifier" => forms.modifier = true,
+                "inflects" => forms.inflects = true,
+                _ => {
+                    return Err(format!(
+                        "unknown form {token:?} in the forms column: use head, modifier and/or inflects, separated by spaces"
+                    ))
+                }
+            }
+        }
+        Ok(forms)
+    }
+
+    pub fn is_empty(self) -> bool {
+        !(self.head || self.modifier || self.inflects)
+    }
+}
+
+impl fmt::Display for Forms {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = [
+            (self.head, "head"),
+            (self.modifier, "modifier"),
+            (self.inflects, "inflects"),
+        ];
+        let parts: Vec<&str> = names.iter().filter(|n| n.0).map(|n| n.1).collect();
+        f.write_str(&parts.join(" "))
+    }
+}
+
+/// What a row of a word-forms file gives its language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WordFormKind {
+    /// An inflection ending ("en", "ene", "er").
+    Ending,
+    /// A linking letter between a modifier and the rest of a compound ("s" in "sykdomsbyrde").
+    Link,
+}
+
+impl WordFormKind {
+    pub fn parse(s: &str) -> Option<WordFormKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ending" => Some(WordFormKind::Ending),
+            "link" => Some(WordFormKind::Link),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            WordFormKind::Ending => "ending",
+            WordFormKind::Link => "link",
+        }
+    }
+}
+
+/// One row of a word-forms file: an ending or a linking letter of a language.
+#[derive(Debug, Clone)]
+pub struct WordFormRule {
+    pub lang: Language,
+    pub kind: WordFormKind,
+    /// Normalised (lower case).
+    pub text: String,
+    pub note: String,
     pub location: Location,
 }
 
@@ -177,6 +263,8 @@ pub struct Lexicon {
     pub hash: String,
     pub entries: Vec<Entry>,
     pub examples: Vec<Example>,
+    /// Inflection endings and compound links per language (word-forms files).
+    pub word_forms: Vec<WordFormRule>,
     /// The files read, relative to the set's folder.
     pub files: Vec<String>,
 }
