@@ -421,7 +421,7 @@ fn choose_columns(
             return Err(UsageError(format!(
                 "{name}: no abstract column I recognise, but {} may hold the abstract; name it \
                  with --abstract COL (repeat to join several), or code from titles alone with \
-                 --abstract ''",
+                 --abstract ''{hint}",
                 unnamed.join(", ")
             ))
             .into());
