@@ -684,3 +684,31 @@ fn keep_keeps_the_extra_fields_of_a_ragged_row() {
     let run = wd.run(&["code", "in.jsonl", "--keep"]).ok();
     assert_eq!(run.rows()[1]["input_extra"], "{\"year\":2020}");
 }
+
+#[test]
+fn excels_sep_line_says_the_delimiter_and_is_not_the_header() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "sep=|\r\nRef|Name|Text\r\n7|Study|glaucoma\r\n");
+    let run = wd
+        .run(&[
+            "code",
+            "in.csv",
+            "--id",
+            "Ref",
+            "--title",
+            "Name",
+            "--abstract",
+            "Text",
+        ])
+        .ok();
+    assert_eq!(ids(&run), ["7"]);
+    assert!(run.rows()[0]["hc"].starts_with("Eye"));
+}
+
+#[test]
+fn a_pipe_separated_file_gets_delimiter_advice() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "id|title|abstract\n1|Asthma|lungs\n");
+    let run = wd.run(&["code", "in.csv"]).fails(2);
+    assert!(run.stderr.contains("--delimiter '|'"), "{}", run.stderr);
+}

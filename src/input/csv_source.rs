@@ -187,28 +187,15 @@ impl CsvSource {
                 }
             }
         }
-        let mut seen = Vec::new();
-        while seen.len() < HEADER_SEARCH {
+        let mut seen: Vec<Rec> = Vec::new();
+        while seen.len() < HEADER_SEARCH && !seen.last().is_some_and(names_known_columns) {
             let Some(r) = self.read_owned()? else { break };
-            let cells: Vec<String> = r
-                .record
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect();
-            let known = columns::looks_like_header(&cells);
-            seen.push(r);
-            if known {
-                break;
+            // Excel's `sep=;` line says the delimiter (used when sniffing); it is not the header.
+            if !(seen.is_empty() && is_sep_line(&r.record)) {
+                seen.push(r);
             }
         }
-        let found = seen.last().is_some_and(|r| {
-            let cells: Vec<String> = r
-                .record
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect();
-            columns::looks_like_header(&cells)
-        });
+        let found = seen.last().is_some_and(names_known_columns);
         // Rows above a header are titles and notes, with a cell or two: a fuller row above it
         // is data under a header we do not recognise, never skipped.
         let filled = |r: &Rec| {
@@ -276,6 +263,27 @@ impl CsvSource {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether a row names a known title or abstract column (is a header).
+fn names_known_columns(r: &Rec) -> bool {
+    let cells: Vec<String> = r
+        .record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    columns::looks_like_header(&cells)
+}
+
+/// Excel's first line `sep=X`, read with X as the delimiter.
+fn is_sep_line(record: &ByteRecord) -> bool {
+    let first = record.get(0).unwrap_or_default();
+    let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
+    match record.len() {
+        1 => first.starts_with(b"sep=") && first.len() == 5,
+        2 => first == b"sep=" && record[1].is_empty(),
+        _ => false,
     }
 }
 

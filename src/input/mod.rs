@@ -641,11 +641,13 @@ fn open_stream(spec: &InputSpec, forced: Option<InputFormat>) -> Result<Detected
     let detected = match format {
         Some(InputFormat::Jsonl) => Detected::Jsonl(stream),
         Some(InputFormat::Tsv) => Detected::Delimited(b'\t', stream, delimiter_hint(&head, b'\t')),
-        Some(InputFormat::Csv) | Some(InputFormat::Xlsx) => {
-            Detected::Delimited(sniff_delimiter(&head), stream, None)
+        Some(InputFormat::Csv) | Some(InputFormat::Xlsx) | None
+            if format.is_some() || first_visible(&head) != Some(b'{') =>
+        {
+            let d = sniff_delimiter(&head);
+            Detected::Delimited(d, stream, delimiter_hint(&head, d))
         }
-        None if first_visible(&head) == Some(b'{') => Detected::Jsonl(stream),
-        None => Detected::Delimited(sniff_delimiter(&head), stream, None),
+        _ => Detected::Jsonl(stream),
     };
     Ok(detected)
 }
@@ -663,8 +665,8 @@ fn first_visible(head: &[u8]) -> Option<u8> {
         .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF)
 }
 
-/// Advice for a header line without the delimiter its name implies but with another one (a
-/// comma file named `.tsv`).
+/// Advice for a header line without the delimiter in use but with another one (a comma file
+/// named `.tsv`, a file separated by `|`).
 fn delimiter_hint(head: &[u8], delimiter: u8) -> Option<String> {
     let line = &head[..head
         .iter()
@@ -673,8 +675,16 @@ fn delimiter_hint(head: &[u8], delimiter: u8) -> Option<String> {
     if line.contains(&delimiter) {
         return None;
     }
-    let other = sniff_delimiter(line);
-    let n = line.iter().filter(|&&b| b == other).count();
+    let named = |d: u8| match d {
+        b'\t' => "tab".to_string(),
+        b',' => "comma".to_string(),
+        b';' => "semicolon".to_string(),
+        _ => format!("'{}'", d as char),
+    };
+    let (n, other) = [b',', b';', b'\t', b'|']
+        .into_iter()
+        .map(|d| (line.iter().filter(|&&b| b == d).count(), d))
+        .max_by_key(|&(n, d)| (n, std::cmp::Reverse(d)))?;
     let shown = if other == b'\t' {
         "tab".to_string()
     } else {
@@ -682,9 +692,11 @@ fn delimiter_hint(head: &[u8], delimiter: u8) -> Option<String> {
     };
     (n > 0).then(|| {
         format!(
-            "The header line has no tab but {n} {shown:?}: if the file is {}-separated despite \
-             its name, pass --delimiter '{shown}'",
-            if other == b',' { "comma" } else { "semicolon" }
+            "The header line has no {} but {n} {}: if the file is separated by {}, pass \
+             --delimiter '{shown}'",
+            named(delimiter),
+            named(other),
+            named(other),
         )
     })
 }
@@ -721,6 +733,16 @@ fn format_from_extension(path: &Path) -> Option<InputFormat> {
 /// The delimiter of a CSV-like text from its first line: the most frequent of comma, tab and
 /// semicolon (spreadsheets in Norway write `;`), comma on a tie.
 fn sniff_delimiter(head: &[u8]) -> u8 {
+    // Excel writes a first line `sep=;` to say the delimiter.
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if let Some(rest) = head.strip_prefix(b"sep=") {
+        if let Some(&d) = rest
+            .first()
+            .filter(|_| matches!(rest.get(1), Some(b'\r' | b'\n') | None))
+        {
+            return d;
+        }
+    }
     let line_end = head
         .iter()
         .position(|&b| b == b'\n' || b == b'\r')
