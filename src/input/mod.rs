@@ -427,8 +427,24 @@ fn choose_columns(
             .into());
         }
     }
-    // A column the run reads must be unambiguous: with two columns of the same name, which
-    // one holds the abstract is a guess.
+    refuse_duplicates(headers, id, title, &abstracts, name)?;
+    Ok(Chosen {
+        id,
+        title,
+        abstracts,
+        abstract_missing,
+    })
+}
+
+/// A column the run reads must be unambiguous: with two columns of the same name, which one
+/// holds the abstract is a guess.
+fn refuse_duplicates(
+    headers: &[String],
+    id: Option<usize>,
+    title: Option<usize>,
+    abstracts: &[usize],
+    name: &str,
+) -> Result<()> {
     for (what, col) in [("id", id), ("title", title)]
         .into_iter()
         .chain(abstracts.iter().map(|&c| ("abstract", Some(c))))
@@ -449,12 +465,7 @@ fn choose_columns(
             .into());
         }
     }
-    Ok(Chosen {
-        id,
-        title,
-        abstracts,
-        abstract_missing,
-    })
+    Ok(())
 }
 
 /// Fails when, with no abstract column recognised, a column of the sampled rows holds long text:
