@@ -265,12 +265,14 @@ fn keep_passes_input_columns_and_renames_clashes() {
         &rows[0][..5],
         ["input_id", "title", "abstract", "input_hc", "Amount"]
     );
-    assert_eq!(&rows[0][5..], WIDE);
+    // Then the fields of a ragged row beyond the header (none here).
+    assert_eq!(rows[0][5], "input_extra");
+    assert_eq!(&rows[0][6..], WIDE);
     assert_eq!(
-        &rows[1][..5],
-        ["7", "Asthma", "Asthma trial.", "old", "1000"]
+        &rows[1][..6],
+        ["7", "Asthma", "Asthma trial.", "old", "1000", ""]
     );
-    assert_eq!(rows[1][5], "7");
+    assert_eq!(rows[1][6], "7");
 }
 
 #[test]

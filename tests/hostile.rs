@@ -297,3 +297,418 @@ fn output_is_byte_identical_at_1_2_and_8_threads_with_bad_rows() {
     let want: Vec<String> = (0..6000).map(|i| i.to_string()).collect();
     assert_eq!(got, want, "every row once, in input order");
 }
+
+// ---- Issue 9: column detection never codes silently from the title alone. ----
+
+/// An abstract long enough to count as long text, about the eye (the titles below are not).
+const EYE_TEXT: &str = "Glaucoma damages the optic nerve and is a leading cause of blindness in \
+older adults. We will test retinal imaging for earlier detection of glaucoma in primary care \
+optometry, and measure how many people it finds.";
+
+#[test]
+fn abstract_columns_under_funders_names_are_read() {
+    for name in [
+        "AbstractText",
+        "ABSTRACT_TEXT",
+        "Project Summary",
+        "Lay Summary",
+        "Description",
+        "Scientific_Abstract",
+        "Plain_English_Abstract",
+        "project_description",
+        "TechAbstractText",
+        "objective",
+        "Prosjektsammendrag",
+        "Populærvitenskapelig sammendrag",
+        "populærvitenskapelig_sammendrag",
+        "Beskrivelse",
+    ] {
+        let wd = Workdir::new();
+        wd.write(
+            "in.csv",
+            crate::util::csv_text(&["id", "title", name], &[&["1", "A new study", EYE_TEXT]]),
+        );
+        let run = wd.run(&["code", "in.csv"]).ok();
+        let rows = run.rows();
+        assert!(rows[0]["hc"].starts_with("Eye"), "{name}: {:?}", rows[0]);
+        assert!(
+            !rows[0]["review_reasons"].contains("title_only"),
+            "{name}: {:?}",
+            rows[0]
+        );
+        assert!(
+            run.stderr.contains(&format!("abstract from {name:?}")),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn norwegian_headers_give_id_title_and_abstract() {
+    for (id, title, text) in [
+        ("Prosjektnummer", "Prosjekttittel", "Prosjektsammendrag"),
+        ("Prosjekt-ID", "Tittel", "Populærvitenskapelig sammendrag"),
+        ("prosjekt_id", "PROSJEKTTITTEL", "beskrivelse"),
+    ] {
+        let wd = Workdir::new();
+        wd.write(
+            "in.csv",
+            crate::util::csv_text(
+                &[text, title, id],
+                &[&[EYE_TEXT, "Et nytt prosjekt", "301"]],
+            ),
+        );
+        let run = wd.run(&["code", "in.csv"]).ok();
+        let rows = run.rows();
+        assert_eq!(rows[0]["id"], "301", "{id}");
+        assert!(rows[0]["hc"].starts_with("Eye"), "{text}: {:?}", rows[0]);
+        assert!(
+            run.stderr.contains(&format!(
+                "id from {id:?}, title from {title:?}, abstract from {text:?}"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn long_text_in_an_unknown_column_stops_the_run_naming_it() {
+    let wd = Workdir::new();
+    wd.write(
+        "in.csv",
+        crate::util::csv_text(
+            &["id", "title", "Notes", "Year"],
+            &[
+                &["1", "A new study", EYE_TEXT, "2021"],
+                &["2", "Asthma in children", EYE_TEXT, "2022"],
+            ],
+        ),
+    );
+    let run = wd.run(&["code", "in.csv", "-o", "out.csv"]).fails(2);
+    assert!(run.stderr.contains("\"Notes\""), "{}", run.stderr);
+    assert!(!run.stderr.contains("\"Year\""), "{}", run.stderr);
+    assert!(run.stderr.contains("--abstract"), "{}", run.stderr);
+    assert!(!wd.path("out.csv").exists());
+    // Named, it is read; `--abstract ''` codes from the titles on purpose.
+    let named = wd.run(&["code", "in.csv", "--abstract", "Notes"]).ok();
+    assert!(named.rows()[0]["hc"].starts_with("Eye"));
+    let titles = wd.run(&["code", "in.csv", "--abstract", ""]).ok();
+    let rows = titles.rows();
+    assert_eq!(ids(&titles), ["1", "2"]);
+    assert!(rows[1]["hc"].starts_with("Respiratory"), "{:?}", rows[1]);
+    assert!(
+        titles
+            .stderr
+            .contains("no abstract: coding from titles alone"),
+        "{}",
+        titles.stderr
+    );
+}
+
+#[test]
+fn a_column_named_like_an_abstract_is_never_ignored() {
+    let wd = Workdir::new();
+    wd.write(
+        "in.csv",
+        "id,title,Abstract (English)\n1,Asthma in children,short\n",
+    );
+    let run = wd.run(&["code", "in.csv"]).fails(2);
+    assert!(
+        run.stderr
+            .contains("\"Abstract (English)\" may hold the abstract"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn titles_alone_are_coded_when_there_is_no_text_and_the_note_says_so() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "ref,title,year\n9,Asthma in children,2020\n");
+    let run = wd.run(&["code", "in.csv"]).ok();
+    assert!(run.rows()[0]["hc"].starts_with("Respiratory"));
+    assert_eq!(
+        run.stderr
+            .matches("no abstract: coding from titles alone")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    let quiet = wd.run(&["code", "in.csv", "-q"]).ok();
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+}
+
+// ---- Issue 9: a stray quote never swallows an award. ----
+
+#[test]
+fn a_stray_quote_closed_by_a_lone_quote_rows_later_fails_naming_where_it_opened() {
+    let wd = Workdir::new();
+    // The quotes pair up, so the parser alone merges rows 2-4 into one award.
+    wd.write(
+        "in.csv",
+        "id,title,abstract\n1,Asthma,\"Quote opens\n2,Glaucoma,fine row\n3,Stroke,closes here\"\n4,Cancer,ok\n",
+    );
+    let run = wd.run(&["code", "in.csv", "-o", "out.csv"]).fails(1);
+    assert!(
+        run.stderr
+            .contains("in.csv:2: unbalanced quote: a quote in column \"abstract\""),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("over line 3"), "{}", run.stderr);
+    assert!(!wd.path("out.csv").exists());
+    // The same in a TSV with project references as ids.
+    wd.write(
+        "in.tsv",
+        "id\ttitle\tabstract\nMR/N01/1\tAsthma\t\"Quote opens\nMR/N02/1\tGlaucoma\tfine\nMR/N03/2\tStroke\tends\"\n",
+    );
+    let run = wd.run(&["code", "in.tsv"]).fails(1);
+    assert!(
+        run.stderr.contains("in.tsv:2: unbalanced quote"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_stray_quote_in_the_header_fails_instead_of_swallowing_every_row() {
+    let wd = Workdir::new();
+    wd.write(
+        "in.csv",
+        "id,title,\"abstract\n1,Asthma,lungs\n2,Glaucoma,eyes\n",
+    );
+    let run = wd.run(&["code", "in.csv"]).fails(1);
+    assert!(
+        run.stderr
+            .contains("in.csv:1: unbalanced quote in the header"),
+        "{}",
+        run.stderr
+    );
+}
+
+// ---- Issue 9: old Mac line endings. ----
+
+#[test]
+fn old_mac_line_endings_read_every_row() {
+    let wd = Workdir::new();
+    wd.write(
+        "in.csv",
+        "id,title,abstract\r1,Asthma,lungs\r2,Glaucoma,\"two\rparagraphs\"\r3,Stroke,ok,extra\r",
+    );
+    let run = wd.run(&["code", "in.csv"]).ok();
+    assert_eq!(ids(&run), ["1", "2", "3"]);
+    let rows = run.rows();
+    assert!(rows[1]["hc"].starts_with("Eye"), "{:?}", rows[1]);
+    assert!(rows[2]["evidence"].contains("line 5"), "{:?}", rows[2]);
+    assert_eq!(summary(&run.stderr)["rows_read"], "3");
+}
+
+// ---- Issue 9: spreadsheets as people make them. ----
+
+/// Writes a workbook: sheets of rows of strings.
+fn workbook(wd: &Workdir, name: &str, sheets: &[(&str, &[&[&str]])]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (sheet_name, rows) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*sheet_name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    sheet.write_string(r as u32, c as u16, *v).unwrap();
+                }
+            }
+        }
+    }
+    book.save(wd.path(name)).unwrap();
+}
+
+#[test]
+fn a_readme_sheet_first_gets_advice_naming_the_data_sheet() {
+    let wd = Workdir::new();
+    workbook(
+        &wd,
+        "in.xlsx",
+        &[
+            ("ReadMe", &[&["About this file"], &["Exported 2024-01-01"]]),
+            (
+                "Awards",
+                &[&["id", "title", "abstract"], &["1", "Study", EYE_TEXT]],
+            ),
+        ],
+    );
+    let run = wd.run(&["code", "in.xlsx"]).fails(2);
+    assert!(
+        run.stderr.contains("\"ReadMe\", \"Awards\"") && run.stderr.contains("--sheet \"Awards\""),
+        "{}",
+        run.stderr
+    );
+    let run = wd.run(&["code", "in.xlsx", "--sheet", "Awards"]).ok();
+    assert!(run.rows()[0]["hc"].starts_with("Eye"));
+}
+
+#[test]
+fn title_rows_above_the_header_are_skipped_and_said() {
+    let wd = Workdir::new();
+    workbook(
+        &wd,
+        "in.xlsx",
+        &[(
+            "Awards",
+            &[
+                &["NIHR awards, exported 2024"],
+                &[""],
+                &["Project ID", "Project Title", "Scientific Abstract"],
+                &["NIHR1", "Study", EYE_TEXT],
+                &["NIHR2", "Asthma in children", ""],
+            ],
+        )],
+    );
+    let run = wd.run(&["code", "in.xlsx"]).ok();
+    assert_eq!(ids(&run), ["NIHR1", "NIHR2"]);
+    assert!(
+        run.stderr.contains("header found on row 3"),
+        "{}",
+        run.stderr
+    );
+    // The same in CSV, and --skip-rows where the header names nothing known.
+    wd.write(
+        "in.csv",
+        format!("NIHR awards exported 2024,,\n,,\nProject ID,Project Title,Scientific Abstract\nNIHR1,Study,\"{EYE_TEXT}\"\n"),
+    );
+    let run = wd.run(&["code", "in.csv"]).ok();
+    assert_eq!(ids(&run), ["NIHR1"]);
+    assert!(
+        run.stderr.contains("header found on line 3"),
+        "{}",
+        run.stderr
+    );
+    wd.write(
+        "odd.csv",
+        "Export,of,awards\nRef,Name,Text\n7,Study,glaucoma\n",
+    );
+    let run = wd
+        .run(&[
+            "code",
+            "odd.csv",
+            "--skip-rows",
+            "1",
+            "--title",
+            "Name",
+            "--abstract",
+            "Text",
+            "--id",
+            "Ref",
+        ])
+        .ok();
+    assert_eq!(ids(&run), ["7"]);
+    assert!(run.rows()[0]["hc"].starts_with("Eye"));
+}
+
+#[test]
+fn a_lone_title_row_gets_skip_rows_advice() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "Awards 2024\nRef;Name;Text\n7;Study;glaucoma\n");
+    let run = wd.run(&["code", "in.csv"]).fails(2);
+    assert!(run.stderr.contains("--skip-rows"), "{}", run.stderr);
+}
+
+#[test]
+fn spreadsheet_dates_come_out_as_iso_dates() {
+    let wd = Workdir::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["id", "abstract", "StartDate"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "1").unwrap();
+    sheet.write_string(1, 1, EYE_TEXT).unwrap();
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2022, 4, 1).unwrap();
+    let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    sheet
+        .write_datetime_with_format(1, 2, &date, &format)
+        .unwrap();
+    book.save(wd.path("in.xlsx")).unwrap();
+    let run = wd.run(&["code", "in.xlsx", "--keep"]).ok();
+    assert_eq!(run.rows()[0]["StartDate"], "2022-04-01");
+}
+
+#[test]
+fn the_bytes_say_the_format_whatever_the_name() {
+    let wd = Workdir::new();
+    workbook(
+        &wd,
+        "book.xlsx",
+        &[("Awards", &[&["id", "abstract"], &["1", EYE_TEXT]])],
+    );
+    std::fs::copy(wd.path("book.xlsx"), wd.path("book.csv")).unwrap();
+    let run = wd.run(&["code", "book.csv"]).ok();
+    assert!(run.rows()[0]["hc"].starts_with("Eye"), "{}", run.stderr);
+    // Text served as a spreadsheet is read as text.
+    wd.write("text.xlsx", format!("id,abstract\n1,\"{EYE_TEXT}\"\n"));
+    let run = wd.run(&["code", "text.xlsx"]).ok();
+    assert!(run.rows()[0]["hc"].starts_with("Eye"));
+}
+
+#[test]
+fn a_comma_file_named_tsv_gets_delimiter_advice() {
+    let wd = Workdir::new();
+    wd.write("in.tsv", "id,title,abstract\n1,Asthma,lungs\n");
+    let run = wd.run(&["code", "in.tsv"]).fails(2);
+    assert!(run.stderr.contains("--delimiter ','"), "{}", run.stderr);
+    wd.run(&["code", "in.tsv", "--delimiter", ","]).ok();
+}
+
+// ---- Issue 9: --keep keeps every field. ----
+
+#[test]
+fn keep_keeps_the_extra_fields_of_a_ragged_row() {
+    let wd = Workdir::new();
+    wd.write(
+        "in.csv",
+        "id,title,abstract\n1,Asthma,lungs,extra one,extra two\n2,Glaucoma\n3,Stroke,ok\n",
+    );
+    let run = wd.run(&["code", "in.csv", "--keep"]).ok();
+    let rows = run.rows();
+    assert_eq!(rows[0]["input_extra"], "extra one,extra two");
+    assert_eq!(rows[1]["input_extra"], "");
+    assert_eq!(rows[2]["input_extra"], "");
+    assert!(rows[0]["review_reasons"].contains("row_error"));
+    // JSON lines: keys the first object lacked are kept as an object.
+    wd.write(
+        "in.jsonl",
+        "{\"id\":\"1\",\"abstract\":\"lungs\"}\n{\"id\":\"2\",\"abstract\":\"eyes\",\"year\":2020}\n",
+    );
+    let run = wd.run(&["code", "in.jsonl", "--keep"]).ok();
+    assert_eq!(run.rows()[1]["input_extra"], "{\"year\":2020}");
+}
+
+#[test]
+fn excels_sep_line_says_the_delimiter_and_is_not_the_header() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "sep=|\r\nRef|Name|Text\r\n7|Study|glaucoma\r\n");
+    let run = wd
+        .run(&[
+            "code",
+            "in.csv",
+            "--id",
+            "Ref",
+            "--title",
+            "Name",
+            "--abstract",
+            "Text",
+        ])
+        .ok();
+    assert_eq!(ids(&run), ["7"]);
+    assert!(run.rows()[0]["hc"].starts_with("Eye"));
+}
+
+#[test]
+fn a_pipe_separated_file_gets_delimiter_advice() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "id|title|abstract\n1|Asthma|lungs\n");
+    let run = wd.run(&["code", "in.csv"]).fails(2);
+    assert!(run.stderr.contains("--delimiter '|'"), "{}", run.stderr);
+}

@@ -24,9 +24,12 @@ one coded row per award, in input order: health categories and research activity
 percentages that each sum to 100, a confidence per dimension, review flags with reasons, and the
 terms behind every code.
 
-Columns are detected by name (AwardTitle/title/project_title/tittel, AwardAbstract/abstract/
-scientific_abstract/summary/sammendrag, OrganisationReference/HRCS2022_ID/id/project_id) or named
-with --id, --title and --abstract. Rows with no id column are numbered from 1.";
+Columns are detected by the names funders export (AwardTitle, title, Project Title, prosjekttittel;
+AwardAbstract, abstract, AbstractText, Scientific Abstract, Project Summary, Description,
+sammendrag; OrganisationReference, id, ProjectReference, prosjektnummer; docs/usage.md lists them
+all) or named with --id, --title and --abstract. The columns used are said once on stderr. With
+no abstract column recognised but a column of long text, the run stops and names it. Rows with no
+id column are numbered from 1.";
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -157,10 +160,20 @@ pub fn run(args: CodeArgs) -> Result<()> {
             ))
             .into());
         }
-        Some(first.headers.clone())
+        Some(first.kept_columns())
     } else {
         None
     };
+    if config.summary {
+        // Say once which columns are coded, so a wrong guess is seen before the output is used.
+        let mut said = Vec::new();
+        for note in inputs.iter().map(Input::columns_note) {
+            if !said.contains(&note) {
+                eprintln!("hrcs: {note}");
+                said.push(note);
+            }
+        }
+    }
     let options = RunOptions {
         threads: config.threads,
         progress: config.progress,

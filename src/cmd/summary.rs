@@ -142,10 +142,10 @@ pub fn read_coded(path: &str, amount: Option<&str>, by: Option<&str>) -> Result<
     let keep_hint = " (pass input columns through with `hrcs code --keep`)";
     let amount_at = amount.map(|c| need(c, keep_hint)).transpose()?;
     let by_at = by.map(|c| need(c, keep_hint)).transpose()?;
-    let pick = |names: &[&str]| names.iter().find_map(|n| find(n));
+    use crate::input::columns::{detect, Role};
     let id_at = find("id");
-    let title_at = pick(crate::input::TITLE_NAMES);
-    let text_at = pick(crate::input::ABSTRACT_NAMES);
+    let title_at = detect(&headers, Role::Title);
+    let text_at = detect(&headers, Role::Abstract);
     let (hcc_at, racc_at, reasons_at, evidence_at) = (
         find("hc_confidence"),
         find("rac_confidence"),

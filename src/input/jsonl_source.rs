@@ -6,7 +6,7 @@ use std::io::BufRead;
 use anyhow::{anyhow, Context, Result};
 use serde_json::{Map, Value};
 
-use super::{decode_field, require_header, MakeSource, RawRow, RowSource, Stream};
+use super::{decode_field, require_header, RawRow, RowSource, Stream, Table};
 
 struct JsonlSource {
     stream: Stream,
@@ -19,7 +19,7 @@ struct JsonlSource {
     name: String,
 }
 
-pub(super) fn open(mut stream: Stream, name: &str) -> Result<(Vec<String>, MakeSource)> {
+pub(super) fn open(mut stream: Stream, name: &str) -> Result<Table> {
     let mut buf = String::new();
     let mut line_no = 0;
     let mut problems = Vec::new();
@@ -48,9 +48,9 @@ pub(super) fn open(mut stream: Stream, name: &str) -> Result<(Vec<String>, MakeS
     require_header(&headers, name)?;
     let name = name.to_string();
     let h = headers.clone();
-    Ok((
+    Ok(Table {
         headers,
-        Box::new(move |wanted| {
+        make: Box::new(move |wanted| {
             Box::new(JsonlSource {
                 stream,
                 headers: h,
@@ -61,7 +61,9 @@ pub(super) fn open(mut stream: Stream, name: &str) -> Result<(Vec<String>, MakeS
                 name,
             }) as Box<dyn RowSource>
         }),
-    ))
+        hint: None,
+        header_note: None,
+    })
 }
 
 /// Reads one line into `buf`. A line that is not UTF-8 is read as Windows-1252, as in CSV, with a
@@ -131,6 +133,14 @@ impl RowSource for JsonlSource {
                             .map(value_text)
                             .unwrap_or_default(),
                     );
+                }
+                // Keys the first object did not have are kept whole, as an object.
+                let extra: Map<String, Value> = map
+                    .into_iter()
+                    .filter(|(k, _)| !self.headers.contains(k))
+                    .collect();
+                if !extra.is_empty() {
+                    row.extra = Value::Object(extra).to_string();
                 }
             }
             Err(problem) => {

@@ -4,10 +4,12 @@
 //! Every data row becomes exactly one [`Award`], in order, even when it is damaged: a row that
 //! cannot be read cleanly carries its problems with it so the output can say what happened to it.
 
+pub mod columns;
 mod csv_source;
 mod jsonl_source;
 mod xlsx_source;
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -16,31 +18,7 @@ use anyhow::{bail, Context, Result};
 use flate2::read::MultiGzDecoder;
 
 use crate::error::UsageError;
-
-/// Detected column names, in order of preference (compared case-insensitively, ignoring spaces,
-/// underscores and hyphens).
-pub const TITLE_NAMES: &[&str] = &[
-    "AwardTitle",
-    "title",
-    "project_title",
-    "tittel",
-    "prosjekttittel",
-];
-pub const ABSTRACT_NAMES: &[&str] = &[
-    "AwardAbstract",
-    "abstract",
-    "scientific_abstract",
-    "summary",
-    "sammendrag",
-    "prosjektsammendrag",
-];
-pub const ID_NAMES: &[&str] = &[
-    "OrganisationReference",
-    "HRCS2022_ID",
-    "id",
-    "project_id",
-    "prosjektnummer",
-];
+use columns::Role;
 
 /// The input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -96,6 +74,8 @@ pub struct ReadOptions {
     pub format: Option<InputFormat>,
     pub delimiter: Option<u8>,
     pub sheet: Option<String>,
+    /// Lines (sheet rows) above the header to skip; `None` finds the header by its names.
+    pub skip_rows: Option<u64>,
     pub id_column: Option<String>,
     pub title_column: Option<String>,
     pub abstract_columns: Vec<String>,
@@ -115,7 +95,7 @@ pub struct InputArgs {
     /// Column holding the title ('' for none)
     #[arg(long, value_name = "COL")]
     pub title: Option<String>,
-    /// Column holding abstract text; repeat to join several columns
+    /// Column holding abstract text; repeat to join several columns ('' for none: code from titles alone)
     #[arg(long = "abstract", value_name = "COL")]
     pub abstracts: Vec<String>,
     /// Input format, when the file name does not tell
@@ -127,6 +107,10 @@ pub struct InputArgs {
     /// Sheet of an XLSX input (default: the first)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Skip N lines (sheet rows) of titles or notes above the header (default: a header row
+    /// naming a known title or abstract column is found within the first 20 rows)
+    #[arg(long, value_name = "N")]
+    pub skip_rows: Option<u64>,
     /// For awards without a title: the abstract's first sentence is the title (PubMed-style
     /// records that put the title first)
     #[arg(long)]
@@ -140,6 +124,7 @@ impl InputArgs {
             format: self.input_format,
             delimiter: self.delimiter,
             sheet: self.sheet.clone(),
+            skip_rows: self.skip_rows,
             id_column: self.id.clone(),
             title_column: self.title.clone(),
             abstract_columns: self.abstracts.clone(),
@@ -161,7 +146,7 @@ pub struct Award {
     pub id: String,
     pub title: String,
     pub text: String,
-    /// Every input column, when kept.
+    /// Every input column, when kept, then the row's fields beyond the header (`input_extra`).
     pub kept: Vec<String>,
     /// What was wrong with the row as read (ragged, bad encoding, unparsable line).
     pub problems: Vec<String>,
@@ -173,6 +158,9 @@ pub struct RawRow {
     pub line: u64,
     pub values: Vec<String>,
     pub problems: Vec<String>,
+    /// Fields beyond the header's width (a ragged row), as the input wrote them: CSV fields joined
+    /// by the delimiter, spreadsheet cells by tabs, JSON keys the first object lacked as an object.
+    pub extra: String,
 }
 
 /// A table-shaped source of rows.
@@ -181,12 +169,32 @@ pub trait RowSource: Send {
     fn next_row(&mut self, row: &mut RawRow) -> Result<bool>;
 }
 
+/// What a source's `open` found: the header, a constructor for the rows, and advice to add to a
+/// column error (the sheets of a workbook, a delimiter that looks wrong).
+pub(crate) struct Table {
+    pub headers: Vec<String>,
+    pub make: MakeSource,
+    pub hint: Option<String>,
+    /// Where the header was found, when rows above it were skipped.
+    pub header_note: Option<String>,
+}
+
+/// The name of the column that `--keep` adds for the fields of ragged rows beyond the header.
+pub const EXTRA_COLUMN: &str = "input_extra";
+
+/// Rows read to look for long text when no abstract column is recognised.
+const SAMPLE_ROWS: usize = 200;
+/// Mean length (characters, non-empty cells) from which a column counts as long text.
+const LONG_TEXT: usize = 150;
+
 /// An opened input with its columns resolved.
 pub struct Input {
     pub spec: InputSpec,
     name: std::sync::Arc<str>,
     pub headers: Vec<String>,
     source: Box<dyn RowSource>,
+    /// Rows read ahead while detecting columns, handed out first.
+    pending: VecDeque<RawRow>,
     /// Positions within the requested-values vector.
     id_at: Option<usize>,
     title_at: Option<usize>,
@@ -194,6 +202,17 @@ pub struct Input {
     keep: bool,
     first_sentence_title: bool,
     rows: u64,
+    /// Which columns give the id, title and abstract, for the note on stderr.
+    note: String,
+}
+
+/// The columns a run reads, as header positions.
+struct Chosen {
+    id: Option<usize>,
+    title: Option<usize>,
+    abstracts: Vec<usize>,
+    /// No abstract column named or recognised (as opposed to `--abstract ''`).
+    abstract_missing: bool,
 }
 
 impl Input {
@@ -201,83 +220,33 @@ impl Input {
     /// for columns, list the columns found.
     pub fn open(spec: InputSpec, opts: &ReadOptions) -> Result<Input> {
         let name = spec.display();
-        let (headers, source): (Vec<String>, MakeSource) = match open_stream(&spec, opts.format)? {
-            Detected::Delimited(sniffed, reader) => {
+        let table = match open_stream(&spec, opts.format)? {
+            Detected::Delimited(sniffed, reader, hint) => {
                 let delimiter = opts.delimiter.unwrap_or(sniffed);
-                let (headers, make) = csv_source::open(reader, delimiter, &name)?;
-                (headers, Box::new(make))
+                let mut t = csv_source::open(reader, delimiter, opts.skip_rows, &name)?;
+                if opts.delimiter.is_none() {
+                    t.hint = hint.or(t.hint);
+                }
+                t
             }
             Detected::Xlsx(bytes) => {
-                let (headers, make) =
-                    xlsx_source::open(bytes, spec.path.as_deref(), opts.sheet.as_deref(), &name)?;
-                (headers, Box::new(make))
+                xlsx_source::open(bytes, opts.sheet.as_deref(), opts.skip_rows, &name)?
             }
-            Detected::Jsonl(reader) => {
-                let (headers, make) = jsonl_source::open(reader, &name)?;
-                (headers, Box::new(make))
-            }
+            Detected::Jsonl(reader) => jsonl_source::open(reader, &name)?,
         };
-        let find = |wanted: &str, what: &str| -> Result<usize> {
-            position(&headers, wanted).ok_or_else(|| {
-                UsageError(format!(
-                    "{name}: no {what} column named {wanted:?}; the columns are: {}",
-                    list_columns(&headers)
-                ))
-                .into()
-            })
-        };
-        let detect = |names: &[&str]| names.iter().find_map(|n| position(&headers, n));
-        let id = match &opts.id_column {
-            Some(c) => Some(find(c, "id")?),
-            None => detect(ID_NAMES),
-        };
-        let title = match &opts.title_column {
-            Some(c) if c.is_empty() => None,
-            Some(c) => Some(find(c, "title")?),
-            None => detect(TITLE_NAMES),
-        };
-        let abstracts = if opts.abstract_columns.is_empty() {
-            detect(ABSTRACT_NAMES).into_iter().collect::<Vec<_>>()
-        } else {
-            opts.abstract_columns
-                .iter()
-                .map(|c| find(c, "abstract"))
-                .collect::<Result<Vec<_>>>()?
-        };
-        if abstracts.is_empty() && title.is_none() {
-            return Err(UsageError(format!(
-                "{name}: found no title or abstract column (looked for {} and {}); the columns are: {}. \
-                 Name them with --title COL and --abstract COL",
-                TITLE_NAMES.join("/"),
-                ABSTRACT_NAMES.join("/"),
-                list_columns(&headers)
-            ))
-            .into());
-        }
-        // A column the run reads must be unambiguous: with two columns of the same name, which
-        // one holds the abstract is a guess.
-        for (what, col) in [("id", id), ("title", title)]
-            .into_iter()
-            .chain(abstracts.iter().map(|&c| ("abstract", Some(c))))
-        {
-            let Some(col) = col else { continue };
-            let same: Vec<String> = (0..headers.len())
-                .filter(|&i| headers[i].trim().eq_ignore_ascii_case(headers[col].trim()))
-                .map(|i| (i + 1).to_string())
-                .collect();
-            if same.len() > 1 {
-                return Err(UsageError(format!(
-                    "{name}: the {what} column {:?} appears {} times (columns {}); rename the \
-                     duplicates so it is clear which one to read",
-                    headers[col].trim(),
-                    same.len(),
-                    same.join(", ")
-                ))
-                .into());
-            }
-        }
-        // Columns to decode: all of them when kept, else only the ones coding needs.
-        let mut wanted: Vec<usize> = if opts.keep_all {
+        let Table {
+            headers,
+            make,
+            hint,
+            header_note,
+        } = table;
+        let hint = hint.map(|h| format!(". {h}")).unwrap_or_default();
+        let chosen = choose_columns(&headers, opts, &name, &hint)?;
+        // With no abstract column recognised, look at the first rows before coding from titles
+        // alone: a column of long text is an abstract under a name nobody told us.
+        let sample = chosen.abstract_missing;
+        let all = opts.keep_all || sample;
+        let mut wanted: Vec<usize> = if all {
             (0..headers.len()).collect()
         } else {
             Vec::new()
@@ -291,13 +260,32 @@ impl Input {
                 }
             }
         };
-        let id_at = id.map(&mut slot);
-        let title_at = title.map(&mut slot);
-        let abstract_at = abstracts.into_iter().map(&mut slot).collect();
+        let id_at = chosen.id.map(&mut slot);
+        let title_at = chosen.title.map(&mut slot);
+        let abstract_at = chosen.abstracts.iter().map(|&c| slot(c)).collect();
+        let mut source = make(wanted);
+        let mut pending = VecDeque::new();
+        if sample {
+            for _ in 0..SAMPLE_ROWS {
+                let mut raw = RawRow::default();
+                if !source.next_row(&mut raw)? {
+                    break;
+                }
+                pending.push_back(raw);
+            }
+            refuse_unnamed_text(&headers, &chosen, &pending, &name, &hint)?;
+        }
+        refuse_no_text(&headers, &chosen, &name, &hint)?;
+        let mut note = column_note(&headers, &chosen);
+        if let Some(h) = header_note {
+            note.push_str("; ");
+            note.push_str(&h);
+        }
         Ok(Input {
             name: name.as_str().into(),
             spec,
-            source: source(wanted),
+            source,
+            pending,
             headers,
             id_at,
             title_at,
@@ -305,15 +293,33 @@ impl Input {
             keep: opts.keep_all,
             first_sentence_title: opts.first_sentence_title,
             rows: 0,
+            note,
         })
+    }
+
+    /// Which columns this input is read from (id, title, abstract), for one line on stderr.
+    pub fn columns_note(&self) -> String {
+        format!("{}: {}", self.name, self.note)
+    }
+
+    /// The input columns `--keep` passes through: the header, then [`EXTRA_COLUMN`].
+    pub fn kept_columns(&self) -> Vec<String> {
+        let mut k = self.headers.clone();
+        k.push(EXTRA_COLUMN.to_string());
+        k
     }
 
     /// Reads the next award, or `None` at the end of the input.
     pub fn next_award(&mut self, raw: &mut RawRow) -> Result<Option<Award>> {
-        raw.values.clear();
-        raw.problems.clear();
-        if !self.source.next_row(raw)? {
-            return Ok(None);
+        if let Some(r) = self.pending.pop_front() {
+            *raw = r;
+        } else {
+            raw.values.clear();
+            raw.problems.clear();
+            raw.extra.clear();
+            if !self.source.next_row(raw)? {
+                return Ok(None);
+            }
         }
         self.rows += 1;
         let get = |i: Option<usize>| {
@@ -339,6 +345,14 @@ impl Input {
         if self.first_sentence_title && title.is_empty() {
             (title, text) = split_first_sentence(text);
         }
+        let kept = if self.keep {
+            let mut k = raw.values[..self.headers.len().min(raw.values.len())].to_vec();
+            k.resize(self.headers.len(), String::new());
+            k.push(std::mem::take(&mut raw.extra));
+            k
+        } else {
+            Vec::new()
+        };
         Ok(Some(Award {
             source: self.name.clone(),
             row: self.rows,
@@ -346,14 +360,184 @@ impl Input {
             id,
             title,
             text,
-            kept: if self.keep {
-                raw.values[..self.headers.len().min(raw.values.len())].to_vec()
-            } else {
-                Vec::new()
-            },
+            kept,
             problems: std::mem::take(&mut raw.problems),
         }))
     }
+}
+
+/// Resolves the id, title and abstract columns: named ones must exist, the rest are detected
+/// from [`columns::KNOWN_COLUMNS`]. Errors list the columns found and end with the source's hint.
+fn choose_columns(
+    headers: &[String],
+    opts: &ReadOptions,
+    name: &str,
+    hint: &str,
+) -> Result<Chosen> {
+    let find = |wanted: &str, what: &str| -> Result<usize> {
+        columns::position(headers, wanted).ok_or_else(|| {
+            UsageError(format!(
+                "{name}: no {what} column named {wanted:?}; the columns are: {}{hint}",
+                list_columns(headers)
+            ))
+            .into()
+        })
+    };
+    let id = match &opts.id_column {
+        Some(c) => Some(find(c, "id")?),
+        None => columns::detect(headers, Role::Id),
+    };
+    let title = match &opts.title_column {
+        Some(c) if c.is_empty() => None,
+        Some(c) => Some(find(c, "title")?),
+        None => columns::detect(headers, Role::Title),
+    };
+    // `--abstract ''` says "titles alone" on purpose.
+    let named: Vec<&String> = opts
+        .abstract_columns
+        .iter()
+        .filter(|c| !c.is_empty())
+        .collect();
+    let (abstracts, abstract_missing) = if !opts.abstract_columns.is_empty() {
+        let cols = named
+            .iter()
+            .map(|c| find(c, "abstract"))
+            .collect::<Result<Vec<_>>>()?;
+        (cols, false)
+    } else {
+        match columns::detect(headers, Role::Abstract) {
+            Some(c) => (vec![c], false),
+            None => (Vec::new(), true),
+        }
+    };
+    if abstract_missing {
+        // A column named like prose but unknown to the table: ask, never ignore it.
+        let unnamed: Vec<String> = (0..headers.len())
+            .filter(|&i| Some(i) != id && Some(i) != title)
+            .filter(|&i| columns::sounds_like_text(&headers[i]))
+            .map(|i| format!("{:?}", headers[i]))
+            .collect();
+        if !unnamed.is_empty() {
+            return Err(UsageError(format!(
+                "{name}: no abstract column I recognise, but {} may hold the abstract; name it \
+                 with --abstract COL (repeat to join several), or code from titles alone with \
+                 --abstract ''{hint}",
+                unnamed.join(", ")
+            ))
+            .into());
+        }
+    }
+    refuse_duplicates(headers, id, title, &abstracts, name)?;
+    Ok(Chosen {
+        id,
+        title,
+        abstracts,
+        abstract_missing,
+    })
+}
+
+/// A column the run reads must be unambiguous: with two columns of the same name, which one
+/// holds the abstract is a guess.
+fn refuse_duplicates(
+    headers: &[String],
+    id: Option<usize>,
+    title: Option<usize>,
+    abstracts: &[usize],
+    name: &str,
+) -> Result<()> {
+    for (what, col) in [("id", id), ("title", title)]
+        .into_iter()
+        .chain(abstracts.iter().map(|&c| ("abstract", Some(c))))
+    {
+        let Some(col) = col else { continue };
+        let same: Vec<String> = (0..headers.len())
+            .filter(|&i| headers[i].trim().eq_ignore_ascii_case(headers[col].trim()))
+            .map(|i| (i + 1).to_string())
+            .collect();
+        if same.len() > 1 {
+            return Err(UsageError(format!(
+                "{name}: the {what} column {:?} appears {} times (columns {}); rename the \
+                 duplicates so it is clear which one to read",
+                headers[col].trim(),
+                same.len(),
+                same.join(", ")
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Fails when, with no abstract column recognised, a column of the sampled rows holds long text:
+/// coding from the titles alone would silently ignore it. `rows` hold every column.
+fn refuse_unnamed_text(
+    headers: &[String],
+    chosen: &Chosen,
+    rows: &VecDeque<RawRow>,
+    name: &str,
+    hint: &str,
+) -> Result<()> {
+    let long: Vec<String> = (0..headers.len())
+        .filter(|&i| Some(i) != chosen.id && Some(i) != chosen.title)
+        .filter(|&i| {
+            let (mut chars, mut cells) = (0usize, 0usize);
+            for r in rows {
+                let v = r.values.get(i).map(|s| s.trim()).unwrap_or("");
+                if !v.is_empty() {
+                    chars += v.chars().count();
+                    cells += 1;
+                }
+            }
+            cells > 0 && chars / cells >= LONG_TEXT
+        })
+        .map(|i| format!("{:?}", headers[i]))
+        .collect();
+    if long.is_empty() {
+        return Ok(());
+    }
+    let looked = columns::some_names(Role::Abstract);
+    Err(UsageError(format!(
+        "{name}: no abstract column I recognise (looked for {looked}), but {} hold(s) long \
+         text; name the abstract with --abstract COL (repeat to join several), or code from \
+         titles alone with --abstract ''{hint}",
+        long.join(", ")
+    ))
+    .into())
+}
+
+/// Fails when there is neither a title nor an abstract to code.
+fn refuse_no_text(headers: &[String], chosen: &Chosen, name: &str, hint: &str) -> Result<()> {
+    if !chosen.abstracts.is_empty() || chosen.title.is_some() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{name}: found no title or abstract column (looked for {} and {}); the columns are: \
+         {}. Name them with --title COL and --abstract COL{hint}",
+        columns::some_names(Role::Title),
+        columns::some_names(Role::Abstract),
+        list_columns(headers)
+    ))
+    .into())
+}
+
+/// "id from "X", title from "Y", abstract from "Z"", saying plainly what is missing.
+fn column_note(headers: &[String], chosen: &Chosen) -> String {
+    let col = |i: usize| format!("{:?}", headers[i]);
+    let id = chosen
+        .id
+        .map(|i| format!("id from {}", col(i)))
+        .unwrap_or_else(|| "id: row numbers (no id column)".into());
+    let title = chosen
+        .title
+        .map(|i| format!("title from {}", col(i)))
+        .unwrap_or_else(|| "no title".into());
+    let abstracts = if chosen.abstracts.is_empty() {
+        "no abstract: coding from titles alone".to_string()
+    } else {
+        let cols: Vec<String> = chosen.abstracts.iter().map(|&i| col(i)).collect();
+        format!("abstract from {}", cols.join(" + "))
+    };
+    format!("{id}, {title}, {abstracts}")
 }
 
 /// The first sentence of a text and the rest; a text of one sentence stays the abstract.
@@ -367,26 +551,6 @@ fn split_first_sentence(text: String) -> (String, String) {
         }
         None => (String::new(), text),
     }
-}
-
-fn normalise_column(name: &str) -> String {
-    name.trim_start_matches('\u{feff}')
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
-}
-
-/// The first column whose name matches `wanted`: exactly (ignoring case), or ignoring spaces,
-/// underscores and hyphens as well.
-fn position(headers: &[String], wanted: &str) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| h.trim().eq_ignore_ascii_case(wanted.trim()))
-        .or_else(|| {
-            let w = normalise_column(wanted);
-            headers.iter().position(|h| normalise_column(h) == w)
-        })
 }
 
 fn list_columns(headers: &[String]) -> String {
@@ -406,7 +570,9 @@ pub(crate) type Stream = BufReader<Box<dyn Read + Send>>;
 pub(crate) type MakeSource = Box<dyn FnOnce(Vec<usize>) -> Box<dyn RowSource>>;
 
 enum Detected {
-    Delimited(u8, Stream),
+    /// Delimited text: the delimiter, the stream, and advice when the delimiter the name implies
+    /// does not occur in the header line.
+    Delimited(u8, Stream, Option<String>),
     Xlsx(Vec<u8>),
     Jsonl(Stream),
 }
@@ -427,7 +593,6 @@ fn open_stream(spec: &InputSpec, forced: Option<InputFormat>) -> Result<Detected
         .fill_buf()
         .with_context(|| format!("{name}: cannot read"))?;
     let gzipped = head.starts_with(&[0x1f, 0x8b]);
-    let zipped = head.starts_with(b"PK\x03\x04");
     let reader: Box<dyn Read + Send> = if gzipped {
         Box::new(MultiGzDecoder::new(peek))
     } else {
@@ -454,36 +619,113 @@ fn open_stream(spec: &InputSpec, forced: Option<InputFormat>) -> Result<Detected
         stream = BufReader::with_capacity(1 << 18, utf8);
     }
     let by_extension = spec.path.as_deref().and_then(format_from_extension);
-    let format = match forced.or(by_extension) {
-        Some(f) => Some(f),
-        None if zipped => Some(InputFormat::Xlsx),
-        None => None,
-    };
     let head = stream
         .fill_buf()
         .with_context(|| format!("{name}: cannot read"))?
         .to_vec();
+    // The bytes say what a file is, whatever its name: portals serve spreadsheets as .csv and
+    // text as .xls.
+    let by_bytes = if is_spreadsheet(&head) {
+        Some(InputFormat::Xlsx)
+    } else if by_extension == Some(InputFormat::Xlsx) && !head.is_empty() {
+        Some(if first_visible(&head) == Some(b'{') {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Csv
+        })
+    } else {
+        None
+    };
+    let format = forced.or(by_bytes).or(by_extension);
+    if format == Some(InputFormat::Xlsx) {
+        let mut bytes = Vec::new();
+        stream
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{name}: cannot read"))?;
+        return Ok(Detected::Xlsx(bytes));
+    }
+    // Excel's "CSV (Macintosh)" ends lines with a carriage return alone: read as line feeds.
+    if head.contains(&b'\r') && !head.contains(&b'\n') {
+        let lf: Box<dyn Read + Send> = Box::new(CrToLf(stream));
+        stream = BufReader::with_capacity(1 << 18, lf);
+    }
     let detected = match format {
-        Some(InputFormat::Xlsx) => {
-            let mut bytes = Vec::new();
-            stream
-                .read_to_end(&mut bytes)
-                .with_context(|| format!("{name}: cannot read"))?;
-            Detected::Xlsx(bytes)
-        }
         Some(InputFormat::Jsonl) => Detected::Jsonl(stream),
-        Some(InputFormat::Tsv) => Detected::Delimited(b'\t', stream),
-        Some(InputFormat::Csv) => Detected::Delimited(sniff_delimiter(&head), stream),
-        None if head
-            .iter()
-            .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
-            == Some(&b'{') =>
+        Some(InputFormat::Tsv) => Detected::Delimited(b'\t', stream, delimiter_hint(&head, b'\t')),
+        Some(InputFormat::Csv) | Some(InputFormat::Xlsx) | None
+            if format.is_some() || first_visible(&head) != Some(b'{') =>
         {
-            Detected::Jsonl(stream)
+            let d = sniff_delimiter(&head);
+            Detected::Delimited(d, stream, delimiter_hint(&head, d))
         }
-        None => Detected::Delimited(sniff_delimiter(&head), stream),
+        _ => Detected::Jsonl(stream),
     };
     Ok(detected)
+}
+
+/// Zip (XLSX, ODS) and OLE2 (old XLS) signatures.
+fn is_spreadsheet(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04")
+        || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+}
+
+/// The first byte that is not white space or a UTF-8 byte-order mark.
+fn first_visible(head: &[u8]) -> Option<u8> {
+    head.iter()
+        .copied()
+        .find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF)
+}
+
+/// Advice for a header line without the delimiter in use but with another one (a comma file
+/// named `.tsv`, a file separated by `|`).
+fn delimiter_hint(head: &[u8], delimiter: u8) -> Option<String> {
+    let line = &head[..head
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(head.len())];
+    if line.contains(&delimiter) {
+        return None;
+    }
+    let named = |d: u8| match d {
+        b'\t' => "tab".to_string(),
+        b',' => "comma".to_string(),
+        b';' => "semicolon".to_string(),
+        _ => format!("'{}'", d as char),
+    };
+    let (n, other) = [b',', b';', b'\t', b'|']
+        .into_iter()
+        .map(|d| (line.iter().filter(|&&b| b == d).count(), d))
+        .max_by_key(|&(n, d)| (n, std::cmp::Reverse(d)))?;
+    let shown = if other == b'\t' {
+        "tab".to_string()
+    } else {
+        (other as char).to_string()
+    };
+    (n > 0).then(|| {
+        format!(
+            "The header line has no {} but {n} {}: if the file is separated by {}, pass \
+             --delimiter '{shown}'",
+            named(delimiter),
+            named(other),
+            named(other),
+        )
+    })
+}
+
+/// A reader that turns every carriage return into a line feed (for files whose lines end with
+/// a carriage return alone).
+struct CrToLf(Stream);
+
+impl Read for CrToLf {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in &mut buf[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
+    }
 }
 
 fn format_from_extension(path: &Path) -> Option<InputFormat> {
@@ -502,7 +744,20 @@ fn format_from_extension(path: &Path) -> Option<InputFormat> {
 /// The delimiter of a CSV-like text from its first line: the most frequent of comma, tab and
 /// semicolon (spreadsheets in Norway write `;`), comma on a tie.
 fn sniff_delimiter(head: &[u8]) -> u8 {
-    let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    // Excel writes a first line `sep=;` to say the delimiter.
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if let Some(rest) = head.strip_prefix(b"sep=") {
+        if let Some(&d) = rest
+            .first()
+            .filter(|_| matches!(rest.get(1), Some(b'\r' | b'\n') | None))
+        {
+            return d;
+        }
+    }
+    let line_end = head
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(head.len());
     let line = &head[..line_end];
     let count = |d: u8| line.iter().filter(|&&b| b == d).count();
     let (comma, tab, semi) = (count(b','), count(b'\t'), count(b';'));
@@ -572,6 +827,16 @@ fn windows_1252(b: u8) -> char {
     }
 }
 
+/// Advice when the header row has at most one name: likely a title row above the real header.
+pub(crate) fn title_row_hint(headers: &[String]) -> Option<String> {
+    let named = headers.iter().filter(|h| !h.trim().is_empty()).count();
+    (named <= 1).then(|| {
+        "The header row has one name only: if rows of titles or notes stand above the real \
+         header, skip them with --skip-rows N"
+            .to_string()
+    })
+}
+
 /// Fails unless there is at least a header.
 pub(crate) fn require_header(headers: &[String], name: &str) -> Result<()> {
     if headers.is_empty() {
@@ -583,18 +848,6 @@ pub(crate) fn require_header(headers: &[String], name: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn column_matching_is_forgiving() {
-        let h: Vec<String> = ["Project Title", "AWARDABSTRACT", "id"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(position(&h, "project_title"), Some(0));
-        assert_eq!(position(&h, "AwardAbstract"), Some(1));
-        assert_eq!(position(&h, "ID"), Some(2));
-        assert_eq!(position(&h, "summary"), None);
-    }
 
     #[test]
     fn delimiters() {
