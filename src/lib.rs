@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod coding;
 pub mod error;
 pub mod eval;
+pub mod gold;
 pub mod hrcs;
 pub mod input;
 pub mod language;
