@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod coding;
 pub mod error;
+pub mod estimate;
 pub mod eval;
 pub mod gold;
 pub mod hrcs;
