@@ -445,6 +445,75 @@ pub fn read_checked(path: &str, ids: &[&str]) -> Result<Vec<Checked>> {
     Ok(out)
 }
 
+/// The columns of a review sample: the award, empty gold columns in the UKHRA layout `hrcs eval`
+/// and `--checked` read, then the design.
+pub fn sample_header(by: Option<&str>) -> Vec<String> {
+    let mut h: Vec<String> = ["id", "title", "abstract"].map(String::from).to_vec();
+    for (prefix, n) in [("HC", 5), ("RA", 4)] {
+        for i in 1..=n {
+            h.push(format!("{prefix}_{i}"));
+            h.push(format!("{prefix}_{i}%"));
+        }
+    }
+    h.extend(by.map(str::to_string));
+    h.push("stratum".into());
+    h.push("inclusion_probability".into());
+    h
+}
+
+/// One review-sample row per draw: id, title and abstract of the award, the 18 empty gold cells,
+/// its group (with `--by`), stratum and inclusion probability.
+pub fn sample_rows(sample: &Sample, awards: &[[&str; 4]], by: bool) -> Vec<Vec<String>> {
+    sample
+        .draws
+        .iter()
+        .map(|&(i, s)| {
+            let [id, title, text, group] = awards[i];
+            let mut row: Vec<String> = vec![id.into(), title.into(), text.into()];
+            row.extend(std::iter::repeat_n(String::new(), 18));
+            if by {
+                row.push(group.into());
+            }
+            row.push(sample.strata[s].name.clone());
+            row.push(format!("{}", sample.probability(s)));
+            row
+        })
+        .collect()
+}
+
+/// A table as CSV bytes.
+pub fn table_csv(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(r)?;
+    }
+    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+}
+
+/// A table as an XLSX workbook (one sheet, text cells but the probability, header frozen).
+pub fn table_xlsx(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("sample")?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    let last = header.len().saturating_sub(1);
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, cu) = (r as u32 + 1, c as u16);
+            match v.parse::<f64>() {
+                Ok(p) if c == last => sheet.write_number(r, cu, p)?,
+                _ => sheet.write_string(r, cu, v)?,
+            };
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(book.save_to_buffer()?)
+}
+
 /// The words the corrected figures add to summaries and reports, in English and Norwegian
 /// (bokmål), in one place to translate.
 pub struct Words {
