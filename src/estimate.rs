@@ -351,15 +351,16 @@ fn correct_dimension(
         .map(|j| {
             let share = 100.0 * amounts[j] as f64 / t;
             let se = 100.0 * variance[j].sqrt() / t;
-            let centre = 100.0 * estimate[j] / t;
             Corrected {
                 dimension: d,
                 index: (j < k - 1).then_some(j),
                 amount: amounts[j],
                 share,
                 se,
-                low: (centre - Z95 * se).clamp(0.0, 100.0),
-                high: (centre + Z95 * se).clamp(0.0, 100.0),
+                // Centred on the reported share (after negatives are cut to zero and the total
+                // re-apportioned), so the interval always holds the figure printed beside it.
+                low: (share - Z95 * se).clamp(0.0, 100.0),
+                high: (share + Z95 * se).clamp(0.0, 100.0),
             }
         })
         .collect()
