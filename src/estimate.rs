@@ -489,7 +489,7 @@ pub fn table_csv(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     for r in rows {
         w.write_record(r)?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// A table as an XLSX workbook (one sheet, text cells but the probability, header frozen).
