@@ -15,6 +15,7 @@ Examples:
   hrcs lexicon check lexicons/                  validate an edited lexicon set
   hrcs summary coded.csv --amount AwardAmount   counts and funding per code, reconciled to the total
   hrcs report coded.csv -o report.html          a self-contained HTML report with the review queue
+  hrcs sample coded.csv -n 150 -o sample.xlsx   a review sample to hand-code; then --checked
 
 Exit status: 0 success, 1 runtime error, 2 usage error.";
 
@@ -34,6 +35,7 @@ pub enum Command {
     Eval(cmd::eval::EvalArgs),
     Lexicon(cmd::lexicon::LexiconArgs),
     Report(cmd::report::ReportArgs),
+    Sample(cmd::sample::SampleArgs),
     Summary(cmd::summary::SummaryArgs),
 }
 
@@ -46,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval(a) => cmd::eval::run(a),
         Command::Lexicon(a) => cmd::lexicon::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Sample(a) => cmd::sample::run(a),
         Command::Summary(a) => cmd::summary::run(a),
     }
 }

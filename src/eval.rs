@@ -4,6 +4,10 @@
 //! a single-label mapping); a coding of one dimension is a list of `(code, percent)` with percents
 //! in hundredths (a full coding sums to 10000), in the coder's order.
 
+use std::collections::BTreeMap;
+
+use crate::hrcs::{HealthCategory, ResearchActivity, HC_COUNT};
+
 /// One dimension of one award's coding: `(code index, percent in hundredths)`.
 pub type Shares = Vec<(usize, u32)>;
 
@@ -310,6 +314,255 @@ pub fn accepted_top1(map: &LabelMap, gold: &[usize], top: &[Option<usize>]) -> (
         hits += u64::from(t.is_some_and(|t| accepted.contains(&t)));
     }
     (ratio(hits, rows), rows)
+}
+
+/// One scored award: its gold coding beside the coder's.
+#[derive(Debug, Clone, Default)]
+pub struct Scored {
+    pub gold_hc: Shares,
+    pub gold_rac: Option<Shares>,
+    /// Single-label gold: the classes of the award's labels (several when the cell listed more).
+    pub gold_classes: Vec<usize>,
+    /// Funding of the award, 0 without an amount column.
+    pub amount: f64,
+    pub pred_hc: Shares,
+    pub pred_rac: Shares,
+    pub confidence: Option<f64>,
+}
+
+/// What the report says about its inputs and the rows it left out.
+#[derive(Debug, Clone, Default)]
+pub struct ReportMeta {
+    pub gold: String,
+    pub pred: Option<String>,
+    pub format: &'static str,
+    pub rows: usize,
+    pub excluded_no_text: usize,
+    pub excluded_no_gold: usize,
+    /// Rows whose gold could not be scored (bad percentages, repeated ids), left out on request.
+    pub excluded_bad_gold: usize,
+    /// The amount column was given: money-weighted agreement is measured.
+    pub with_amount: bool,
+}
+
+/// Everything measured, ready to print.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub meta: ReportMeta,
+    pub evaluated: usize,
+    pub hc: Option<DimensionReport>,
+    pub rac: Option<DimensionReport>,
+    pub rac_group: Option<DimensionReport>,
+    /// (gold, predicted, count): top HC against top HC, or label against predicted class.
+    pub confusion: Vec<(String, String, u64)>,
+    pub reliability: Option<Vec<Bucket>>,
+    pub labels: Option<LabelReport>,
+    pub metrics: BTreeMap<&'static str, f64>,
+}
+
+/// The metrics of one dimension (health categories, activity codes or groups).
+#[derive(Debug, Clone)]
+pub struct DimensionReport {
+    pub names: Vec<String>,
+    pub counts: Vec<Counts>,
+    pub micro: Prf,
+    pub macro_: Prf,
+    pub top1: f64,
+    pub exact: f64,
+    pub weighted: f64,
+}
+
+fn dimension(gold: &[Shares], pred: &[Shares], names: Vec<String>) -> DimensionReport {
+    let gs: Vec<Vec<usize>> = gold.iter().map(|s| code_set(s)).collect();
+    let ps: Vec<Vec<usize>> = pred.iter().map(|s| code_set(s)).collect();
+    let tops: Vec<Option<usize>> = pred.iter().map(|s| top(s)).collect();
+    let counts = per_code(&gs, &ps, names.len());
+    DimensionReport {
+        micro: micro(&counts),
+        macro_: macro_avg(&counts),
+        top1: top1_accuracy(&gs, &tops),
+        exact: exact_match(&gs, &ps),
+        weighted: weighted_agreement(gold, pred),
+        counts,
+        names,
+    }
+}
+
+/// The class metrics of single-label gold.
+#[derive(Debug, Clone)]
+pub struct LabelReport {
+    pub labels: Vec<String>,
+    pub counts: Vec<Counts>,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub accepted_top1: f64,
+    pub accepted_rows: u64,
+}
+
+fn hc_names() -> Vec<String> {
+    HealthCategory::all()
+        .map(|h| h.short().to_string())
+        .collect()
+}
+
+fn hc_name(i: Option<usize>) -> String {
+    match i {
+        Some(i) if i < HC_COUNT => HealthCategory(i as u8).short().to_string(),
+        _ => "(none)".to_string(),
+    }
+}
+
+/// The gold class of a row with several labels: the one the prediction stands for if any
+/// (a cell listing two labels accepts either), else the first.
+fn resolve_class(map: &LabelMap, classes: &[usize], top: Option<usize>) -> usize {
+    let first = classes.first().copied().unwrap_or(0);
+    classes
+        .iter()
+        .copied()
+        .find(|&c| map.predicted_class(c, top) == Some(c))
+        .unwrap_or(first)
+}
+
+/// Label metrics; returns which rows were right (for the reliability table).
+fn label_metrics(
+    report: &mut Report,
+    map: &LabelMap,
+    rows: &[Scored],
+    tops: &[Option<usize>],
+) -> Vec<bool> {
+    let gold: Vec<usize> = rows
+        .iter()
+        .zip(tops)
+        .map(|(r, &t)| resolve_class(map, &r.gold_classes, t))
+        .collect();
+    let pred: Vec<Option<usize>> = gold
+        .iter()
+        .zip(tops)
+        .map(|(&g, &t)| map.predicted_class(g, t))
+        .collect();
+    let (accuracy, counts, macro_f1) = class_metrics(&gold, &pred, map.labels.len());
+    let (accepted_top1, accepted_rows) = accepted_top1(map, &gold, tops);
+    report.metrics.insert("five_class_accuracy", accuracy);
+    report.metrics.insert("five_class_macro_f1", macro_f1);
+    report.metrics.insert("four_class_top1", accepted_top1);
+    let class_name = |c: Option<usize>| match c {
+        Some(c) => map.labels[c].0.clone(),
+        None => "(none)".to_string(),
+    };
+    let gold_opt: Vec<Option<usize>> = gold.iter().map(|&g| Some(g)).collect();
+    report.confusion = confusion(&gold_opt, &pred)
+        .into_iter()
+        .map(|((g, p), n)| (class_name(g), class_name(p), n))
+        .collect();
+    report.labels = Some(LabelReport {
+        labels: map.labels.iter().map(|(l, _)| l.clone()).collect(),
+        counts,
+        accuracy,
+        macro_f1,
+        accepted_top1,
+        accepted_rows,
+    });
+    gold.iter()
+        .zip(&pred)
+        .map(|(&g, p)| Some(g) == *p)
+        .collect()
+}
+
+/// Research activity metrics, when every row has gold activity codes.
+fn rac_metrics(report: &mut Report, rows: &[Scored]) {
+    if !rows.iter().all(|r| r.gold_rac.is_some()) {
+        return;
+    }
+    let gold_rac: Vec<Shares> = rows
+        .iter()
+        .map(|r| r.gold_rac.clone().unwrap_or_default())
+        .collect();
+    let pred_rac: Vec<Shares> = rows.iter().map(|r| r.pred_rac.clone()).collect();
+    let rac_names = ResearchActivity::all()
+        .map(|r| r.code().to_string())
+        .collect();
+    let rac = dimension(&gold_rac, &pred_rac, rac_names);
+    let m = &mut report.metrics;
+    m.insert("rac_micro_f1", rac.micro.f1);
+    m.insert("rac_macro_f1", rac.macro_.f1);
+    m.insert("rac_exact", rac.exact);
+    m.insert("rac_weighted", rac.weighted);
+    if report.meta.with_amount {
+        let a: Vec<f64> = rows.iter().map(|r| r.amount).collect();
+        m.insert(
+            "rac_amount_weighted",
+            amount_weighted_agreement(&gold_rac, &pred_rac, &a),
+        );
+    }
+    let group = |c: usize| ResearchActivity(c as u8).group().index();
+    let to_g = |s: &Shares| to_groups(s, group);
+    let gg: Vec<Shares> = gold_rac.iter().map(to_g).collect();
+    let pg: Vec<Shares> = pred_rac.iter().map(to_g).collect();
+    let group_names = crate::hrcs::ActivityGroup::all()
+        .map(|g| g.to_string())
+        .collect();
+    let rg = dimension(&gg, &pg, group_names);
+    m.insert("rac_group_micro_f1", rg.micro.f1);
+    report.rac = Some(rac);
+    report.rac_group = Some(rg);
+}
+
+/// Health category metrics; returns which rows were right (predicted top among the gold codes).
+fn hc_metrics(report: &mut Report, rows: &[Scored], tops: &[Option<usize>]) -> Vec<bool> {
+    let gold_hc: Vec<Shares> = rows.iter().map(|r| r.gold_hc.clone()).collect();
+    let pred_hc: Vec<Shares> = rows.iter().map(|r| r.pred_hc.clone()).collect();
+    let hc = dimension(&gold_hc, &pred_hc, hc_names());
+    let m = &mut report.metrics;
+    m.insert("hc_micro_f1", hc.micro.f1);
+    m.insert("hc_macro_f1", hc.macro_.f1);
+    m.insert("hc_top1", hc.top1);
+    m.insert("hc_exact", hc.exact);
+    m.insert("hc_weighted", hc.weighted);
+    if report.meta.with_amount {
+        let a: Vec<f64> = rows.iter().map(|r| r.amount).collect();
+        m.insert(
+            "hc_amount_weighted",
+            amount_weighted_agreement(&gold_hc, &pred_hc, &a),
+        );
+    }
+    let gold_tops: Vec<Option<usize>> = gold_hc.iter().map(|s| top(s)).collect();
+    report.confusion = confusion(&gold_tops, tops)
+        .into_iter()
+        .map(|((g, p), n)| (hc_name(g), hc_name(p), n))
+        .collect();
+    report.hc = Some(hc);
+    gold_hc
+        .iter()
+        .zip(tops)
+        .map(|(g, t)| t.is_some_and(|t| g.iter().any(|&(c, _)| c == t)))
+        .collect()
+}
+
+/// Assembles every metric of `hrcs eval` from the scored rows.
+pub fn build_report(meta: ReportMeta, labels: Option<&LabelMap>, rows: &[Scored]) -> Report {
+    let tops: Vec<Option<usize>> = rows.iter().map(|r| top(&r.pred_hc)).collect();
+    let mut report = Report {
+        meta,
+        evaluated: rows.len(),
+        hc: None,
+        rac: None,
+        rac_group: None,
+        confusion: Vec::new(),
+        reliability: None,
+        labels: None,
+        metrics: BTreeMap::new(),
+    };
+    let correct = match labels {
+        Some(map) => label_metrics(&mut report, map, rows, &tops),
+        None => {
+            let correct = hc_metrics(&mut report, rows, &tops);
+            rac_metrics(&mut report, rows);
+            correct
+        }
+    };
+    let confidence: Option<Vec<f64>> = rows.iter().map(|r| r.confidence).collect();
+    report.reliability = confidence.map(|c| reliability(&c, &correct));
+    report
 }
 
 #[cfg(test)]

@@ -711,4 +711,122 @@ fn a_pipe_separated_file_gets_delimiter_advice() {
     wd.write("in.csv", "id|title|abstract\n1|Asthma|lungs\n");
     let run = wd.run(&["code", "in.csv"]).fails(2);
     assert!(run.stderr.contains("--delimiter '|'"), "{}", run.stderr);
+/// A tiny UKHRA gold file: ids, text and one health category each with its percent.
+fn ukhra_gold(rows: &[(&str, &str, &str, &str, &str)]) -> String {
+    let mut s = String::from("id,title,abstract,HC_1,HC_1%,HC_2,HC_2%,RA_1,RA_1%\n");
+    for (id, hc1, p1, hc2, p2) in rows {
+        s.push_str(&format!(
+            "{id},Title {id},Text,{hc1},{p1},{hc2},{p2},2.1,100\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn eval_refuses_predictions_with_repeated_ids_naming_their_lines() {
+    let wd = Workdir::new();
+    wd.write(
+        "gold.csv",
+        ukhra_gold(&[
+            ("A1", "Cancer", "100", "", ""),
+            ("A2", "Oral", "100", "", ""),
+        ]),
+    );
+    // A1 is predicted twice, once right and once wrong: the score must not depend on which wins.
+    wd.write(
+        "pred.csv",
+        "id,hc,rac\nA1,Cancer:100,2.1:100\nA2,Oral:100,2.1:100\nA1,Stroke:100,2.1:100\n",
+    );
+    let run = wd.run(&["eval", "gold.csv", "--pred", "pred.csv"]).fails(1);
+    assert!(
+        run.stderr
+            .contains("pred.csv: id \"A1\" is predicted 2 times, at lines 2, 4"),
+        "{}",
+        run.stderr
+    );
+    let run = wd
+        .run(&[
+            "eval",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--skip-bad-gold",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["excluded"]["bad_gold"], 1);
+    assert_eq!(v["evaluated"], 1);
+    assert_eq!(v["metrics"]["hc_exact"], 1.0);
+}
+
+#[test]
+fn eval_refuses_gold_with_repeated_ids() {
+    let wd = Workdir::new();
+    wd.write(
+        "gold.csv",
+        ukhra_gold(&[
+            ("A1", "Cancer", "100", "", ""),
+            ("A2", "Oral", "100", "", ""),
+            ("A1", "Stroke", "100", "", ""),
+        ]),
+    );
+    wd.write(
+        "pred.csv",
+        "id,hc,rac\nA1,Cancer:100,2.1:100\nA2,Oral:100,2.1:100\n",
+    );
+    let run = wd.run(&["eval", "gold.csv", "--pred", "pred.csv"]).fails(1);
+    assert!(
+        run.stderr
+            .contains("gold.csv: id \"A1\" is given 2 times, at lines 2, 4"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn eval_refuses_gold_percentages_that_do_not_add_up_to_100() {
+    let wd = Workdir::new();
+    // Excel percent cells: 0.5 means 50 %; and a row adding up to 130.
+    wd.write(
+        "gold.csv",
+        ukhra_gold(&[
+            ("A1", "Cancer", "0.5", "Oral", "0.5"),
+            ("A2", "Oral", "80", "Stroke", "50"),
+            ("A3", "Stroke", "100", "", ""),
+        ]),
+    );
+    wd.write(
+        "pred.csv",
+        "id,hc,rac\nA1,Cancer:50;Oral:50,2.1:100\nA2,Oral:100,2.1:100\nA3,Stroke:100,2.1:100\n",
+    );
+    let run = wd.run(&["eval", "gold.csv", "--pred", "pred.csv"]).fails(1);
+    assert!(
+        run.stderr
+            .contains("gold.csv:2: column HC_1%..HC_2%: percentages add up to 1, not 100 (fractions such as 0.5 for 50 %? write 50)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("gold.csv:3: column HC_1%..HC_2%: percentages add up to 130, not 100"),
+        "{}",
+        run.stderr
+    );
+    let run = wd
+        .run(&[
+            "eval",
+            "gold.csv",
+            "--pred",
+            "pred.csv",
+            "--skip-bad-gold",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["excluded"]["bad_gold"], 2);
+    assert_eq!(v["evaluated"], 1);
+    assert_eq!(v["rows"], 3);
 }

@@ -258,3 +258,111 @@ fn coding_then_summary_reconciles_with_the_fixture() {
         table.stdout
     );
 }
+
+/// Fills a review sample with the fixture's own (human) coding, as a coder would by hand.
+fn fill_from_fixture(sample: &str) -> String {
+    let mut truth = std::collections::HashMap::new();
+    let mut r = csv::Reader::from_path(fixture("awards.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let row: std::collections::HashMap<String, String> = h
+            .iter()
+            .zip(rec.iter())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        truth.insert(row["OrganisationReference"].clone(), row);
+    }
+    let mut r = csv::Reader::from_reader(sample.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&h).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let t = &truth[&rec[0]];
+        let out: Vec<String> = h
+            .iter()
+            .zip(rec.iter())
+            .map(|(k, v)| t.get(k).cloned().unwrap_or_else(|| v.to_string()))
+            .collect();
+        w.write_record(&out).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn a_checked_sample_corrects_every_share_with_an_interval_that_reconciles() {
+    let wd = Workdir::new();
+    wd.run(&["code", &fixture("awards.csv"), "--keep", "-o", "coded.csv"])
+        .ok();
+    let draw = |seed: &str, out: &str| {
+        wd.run(&["sample", "coded.csv", "-n", "20", "--seed", seed, "-o", out])
+            .ok();
+        wd.read(out)
+    };
+    let a = draw("5", "s.csv");
+    assert_eq!(a, draw("5", "again.csv"), "the same seed, the same sample");
+    assert_ne!(a, draw("6", "other.csv"));
+    assert!(a.starts_with("id,title,abstract,HC_1,HC_1%,"), "{a}");
+    assert!(a
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("RA_4%,stratum,inclusion_probability"));
+    assert_eq!(a.lines().count(), 21);
+    wd.write("filled.csv", fill_from_fixture(&a));
+    let run = wd
+        .run(&[
+            "summary",
+            "coded.csv",
+            "--amount",
+            "AwardAmount",
+            "--checked",
+            "filled.csv",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    let rows = run.rows();
+    let total: i64 = rows
+        .iter()
+        .filter(|r| r["dimension"] == "hc")
+        .map(|r| units(&r["amount"]))
+        .sum();
+    for dim in ["hc", "rac_group", "rac"] {
+        let lines: Vec<_> = rows.iter().filter(|r| r["dimension"] == dim).collect();
+        let corrected: i64 = lines.iter().map(|r| units(&r["corrected_amount"])).sum();
+        assert_eq!(
+            corrected, total,
+            "{dim}: corrected amounts add up to the total"
+        );
+        for r in &lines {
+            let f = |k: &str| r[k].parse::<f64>().unwrap();
+            assert!(
+                f("ci_low_percent") <= f("corrected_share_percent") + 0.01
+                    && f("corrected_share_percent") <= f("ci_high_percent") + 0.01,
+                "{r:?}"
+            );
+        }
+    }
+    // Without --checked, the summary says its figures are uncorrected.
+    let run = wd
+        .run(&["summary", "coded.csv", "--format", "markdown"])
+        .ok();
+    assert!(
+        run.stdout.contains("not corrected for coding error"),
+        "{}",
+        run.stdout
+    );
+    // A sample row whose gold does not add up to 100 is an error naming it.
+    let bad = fill_from_fixture(&a).replacen(",100,", ",130,", 1);
+    wd.write("bad.csv", bad);
+    let run = wd
+        .run(&["summary", "coded.csv", "--checked", "bad.csv"])
+        .fails(1);
+    assert!(
+        run.stderr.contains("bad.csv:2: column") && run.stderr.contains("add up to 130"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,11 +1,10 @@
 //! `hrcs eval`: compare coding with human (gold) coding.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::table::table;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -13,10 +12,10 @@ use serde_json::{json, Value};
 use crate::cmd::code::load_lexicon;
 use crate::coding::{is_placeholder, Coder, Params, Reason};
 use crate::error::UsageError;
-use crate::eval::{self, Counts, LabelMap, Shares};
-use crate::hrcs::{HealthCategory, ResearchActivity, HC_COUNT};
-use crate::input::{Input, InputArgs, InputSpec, RawRow};
-use crate::output::{parse_codes, parse_percent};
+use crate::eval::{self, Counts, DimensionReport as Dimension, Report, ReportMeta, Scored, Shares};
+use crate::gold::{read_gold, read_pred, GoldFile, GoldOptions, Pred};
+use crate::hrcs::{HealthCategory, ResearchActivity};
+use crate::input::{Input, InputArgs, InputSpec};
 use crate::pipeline;
 
 pub const ABOUT: &str = "Compare coding with human coding: precision, recall, F1, top-1 and more";
@@ -108,57 +107,18 @@ pub struct EvalArgs {
     /// Coding threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<std::num::NonZeroUsize>,
+    /// Gold health categories as a list in this column (`Mental Health, Stroke`; `;`, `,`, `/` or `|` between codes)
+    #[arg(long, value_name = "COL")]
+    pub gold_hc: Option<String>,
+    /// Gold research activity codes as a list in this column (`6.1 Pharmaceuticals/7.3`)
+    #[arg(long, value_name = "COL")]
+    pub gold_rac: Option<String>,
+    /// Leave out (and count) gold rows that cannot be scored (percentages not adding up to 100,
+    /// repeated ids) instead of failing
+    #[arg(long)]
+    pub skip_bad_gold: bool,
     #[command(flatten)]
     pub input: InputArgs,
-}
-
-/// A gold row, by dimension.
-struct Gold {
-    hc: Shares,
-    rac: Option<Shares>,
-    class: Option<usize>,
-    /// Funding of the award (`--amount`), 0 without it.
-    amount: f64,
-}
-
-/// A predicted row.
-#[derive(Default)]
-struct Pred {
-    hc: Shares,
-    rac: Shares,
-    confidence: Option<f64>,
-    no_text: bool,
-}
-
-enum GoldFormat {
-    Ukhra {
-        hc: Vec<(usize, Option<usize>)>,
-        rac: Vec<(usize, Option<usize>)>,
-    },
-    Coded {
-        hc: usize,
-        rac: Option<usize>,
-    },
-    Label {
-        column: usize,
-        map: LabelMap,
-    },
-}
-
-impl GoldFormat {
-    fn name(&self) -> &'static str {
-        match self {
-            GoldFormat::Ukhra { .. } => "ukhra",
-            GoldFormat::Coded { .. } => "coded",
-            GoldFormat::Label { .. } => "label",
-        }
-    }
-}
-
-fn header_at(headers: &[String], name: &str) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| h.trim().eq_ignore_ascii_case(name))
 }
 
 /// Parses the --min gates, refusing unknown keys and values that are not numbers.
@@ -186,496 +146,8 @@ pub fn parse_gates(specs: &[String]) -> Result<Vec<(String, f64)>> {
         .collect()
 }
 
-/// Parses one mapping category list: `Cancer`, `Neuro|Stroke`, `none` or empty.
-fn parse_categories(cats: &str, label: &str) -> Result<Vec<usize>> {
-    let cats = cats.trim();
-    if cats.is_empty() || cats.eq_ignore_ascii_case("none") {
-        return Ok(Vec::new());
-    }
-    cats.split('|')
-        .map(|c| {
-            HealthCategory::parse(c).map(|h| h.index()).ok_or_else(|| {
-                UsageError(format!(
-                    "--labels: label {label:?}: {:?} is not an HRCS health category",
-                    c.trim()
-                ))
-                .into()
-            })
-        })
-        .collect()
-}
-
-/// Parses --labels: a file (two columns, label and category) or an inline mapping.
-pub fn parse_label_map(spec: &str) -> Result<LabelMap> {
-    let mut labels: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut add = |label: &str, cats: &str| -> Result<()> {
-        let label = label.trim();
-        if label.is_empty() {
-            return Ok(());
-        }
-        let cats = parse_categories(cats, label)?;
-        if labels.iter().any(|(l, _)| l.eq_ignore_ascii_case(label)) {
-            bail!(UsageError(format!(
-                "--labels: label {label:?} is mapped twice"
-            )));
-        }
-        labels.push((label.to_string(), cats));
-        Ok(())
-    };
-    let path = Path::new(spec);
-    if path.is_file() {
-        let tsv = spec.ends_with(".tsv") || spec.ends_with(".tab");
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(if tsv { b'\t' } else { b',' })
-            .from_path(path)
-            .with_context(|| format!("{spec}: cannot read the label mapping"))?;
-        for (i, rec) in r.records().enumerate() {
-            let rec = rec.with_context(|| format!("{spec}: cannot read the label mapping"))?;
-            let label = rec.get(0).unwrap_or("");
-            let cat = rec.get(1).unwrap_or("");
-            // A header line such as label,category is skipped.
-            if i == 0
-                && HealthCategory::parse(cat).is_none()
-                && cat.eq_ignore_ascii_case("category")
-            {
-                continue;
-            }
-            add(label, cat)?;
-        }
-    } else if spec.contains('=') {
-        for part in spec.split(',') {
-            if part.trim().is_empty() {
-                continue;
-            }
-            let (label, cats) = part
-                .split_once('=')
-                .ok_or_else(|| UsageError(format!("--labels: {part:?} is not LABEL=CATEGORY")))?;
-            add(label, cats)?;
-        }
-    } else {
-        bail!(UsageError(format!(
-            "--labels {spec:?}: not a file and not an inline mapping like 'neoplasms=Cancer,other=none'"
-        )));
-    }
-    if labels.is_empty() {
-        bail!(UsageError("--labels: the mapping is empty".into()));
-    }
-    Ok(LabelMap { labels })
-}
-
-/// Equal split when no percentages were given: the HRCS split (thirds 33.34/33.33/33.33), so
-/// the shares sum to exactly 100. Gold files list at most five codes per dimension.
-fn fill_equal(shares: &mut Shares, given: bool) {
-    if !given && (1..=5).contains(&shares.len()) {
-        let parts = crate::hrcs::split::equal(shares.len());
-        for (s, p) in shares.iter_mut().zip(parts) {
-            s.1 = p;
-        }
-    }
-}
-
-/// Parses `Cancer:50;Oral:50` (our output format) with a code parser; without percentages, the
-/// HRCS equal split.
-fn parse_coded(field: &str, parse: &dyn Fn(&str) -> Option<usize>) -> Result<Shares, String> {
-    let parsed = parse_codes(field, parse)?;
-    let given = parsed.iter().all(|(_, p)| p.is_some());
-    let mut out: Shares = parsed
-        .into_iter()
-        .map(|(c, p)| (c, p.unwrap_or(0)))
-        .collect();
-    fill_equal(&mut out, given);
-    Ok(out)
-}
-
-fn hc_index(s: &str) -> Option<usize> {
-    HealthCategory::parse(s).map(|h| h.index())
-}
-
-fn rac_index(s: &str) -> Option<usize> {
-    ResearchActivity::parse(s).map(|r| r.index())
-}
-
-fn detect_format(args: &EvalArgs, headers: &[String], name: &str) -> Result<GoldFormat> {
-    if let Some(spec) = &args.labels {
-        let map = parse_label_map(spec)?;
-        let column = match &args.label_column {
-            Some(c) => header_at(headers, c).ok_or_else(|| {
-                UsageError(format!(
-                    "{name}: no label column named {c:?}; the columns are: {}",
-                    headers.join(", ")
-                ))
-            })?,
-            None => header_at(headers, "label_name")
-                .or_else(|| header_at(headers, "label"))
-                .ok_or_else(|| {
-                    UsageError(format!(
-                        "{name}: no label_name or label column; name it with --label-column. The columns are: {}",
-                        headers.join(", ")
-                    ))
-                })?,
-        };
-        return Ok(GoldFormat::Label { column, map });
-    }
-    if header_at(headers, "HC_1").is_some() {
-        let pairs = |prefix: &str, n: usize| -> Vec<(usize, Option<usize>)> {
-            (1..=n)
-                .filter_map(|i| {
-                    let code = header_at(headers, &format!("{prefix}_{i}"))?;
-                    Some((code, header_at(headers, &format!("{prefix}_{i}%"))))
-                })
-                .collect()
-        };
-        return Ok(GoldFormat::Ukhra {
-            hc: pairs("HC", 5),
-            rac: pairs("RA", 4),
-        });
-    }
-    if let Some(hc) = header_at(headers, "hc") {
-        return Ok(GoldFormat::Coded {
-            hc,
-            rac: header_at(headers, "rac"),
-        });
-    }
-    bail!(UsageError(format!(
-        "{name}: cannot tell the gold format: expected HC_1..HC_5 and RA_1..RA_4 (UKHRA), hc and rac \
-         (hrcs code output), or a label column with --labels. The columns are: {}",
-        headers.join(", ")
-    )))
-}
-
-/// Reads a funding amount, as `hrcs summary` does (`crate::summary::parse_minor_units`).
-fn parse_amount(cell: &str) -> Option<f64> {
-    crate::summary::parse_minor_units(cell).map(|units| units as f64 / 100.0)
-}
-
-fn gold_of(format: &GoldFormat, kept: &[String], name: &str, row: u64) -> Result<Gold> {
-    let cell = |i: usize| kept.get(i).map(|s| s.as_str()).unwrap_or("");
-    let bad = |what: &str, value: &str| -> anyhow::Error {
-        anyhow::anyhow!("{name}: row {row}: {value} is not an HRCS {what}")
-    };
-    match format {
-        GoldFormat::Ukhra { hc, rac } => {
-            let read = |cols: &[(usize, Option<usize>)],
-                        parse: &dyn Fn(&str) -> Option<usize>,
-                        what: &str|
-             -> Result<Shares> {
-                let mut out = Shares::new();
-                let mut given = true;
-                for &(c, p) in cols {
-                    let v = cell(c).trim();
-                    if v.is_empty() {
-                        continue;
-                    }
-                    let code = parse(v).ok_or_else(|| bad(what, &format!("{v:?}")))?;
-                    let pct = p.and_then(|p| parse_percent(cell(p)));
-                    given &= pct.is_some();
-                    out.push((code, pct.unwrap_or(0)));
-                }
-                fill_equal(&mut out, given);
-                Ok(out)
-            };
-            Ok(Gold {
-                hc: read(hc, &hc_index, "health category")?,
-                rac: Some(read(rac, &rac_index, "research activity")?),
-                class: None,
-                amount: 0.0,
-            })
-        }
-        GoldFormat::Coded { hc, rac } => Ok(Gold {
-            hc: parse_coded(cell(*hc), &hc_index).map_err(|v| bad("health category", &v))?,
-            rac: match rac {
-                Some(r) => Some(
-                    parse_coded(cell(*r), &rac_index).map_err(|v| bad("research activity", &v))?,
-                ),
-                None => None,
-            },
-            class: None,
-            amount: 0.0,
-        }),
-        GoldFormat::Label { column, map } => {
-            let v = cell(*column);
-            if v.trim().is_empty() {
-                // No label: counted as a row without gold coding.
-                return Ok(Gold {
-                    hc: Vec::new(),
-                    rac: None,
-                    class: None,
-                    amount: 0.0,
-                });
-            }
-            let class = map.class_of(v).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{name}: row {row}: label {v:?} is not in the --labels mapping ({})",
-                    map.labels
-                        .iter()
-                        .map(|(l, _)| l.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })?;
-            Ok(Gold {
-                hc: Vec::new(),
-                rac: None,
-                class: Some(class),
-                amount: 0.0,
-            })
-        }
-    }
-}
-
-/// Reads a file written by hrcs code: id -> prediction.
-fn read_pred(path: &Path) -> Result<HashMap<String, Pred>> {
-    let name = path.display().to_string();
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("{name}: cannot read the predictions"))?;
-    let headers: Vec<String> = r
-        .headers()
-        .with_context(|| format!("{name}: cannot read the predictions"))?
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let need = |c: &str| -> Result<usize> {
-        header_at(&headers, c).ok_or_else(|| {
-            UsageError(format!(
-                "{name}: no {c} column (expected the output of hrcs code); the columns are: {}",
-                headers.join(", ")
-            ))
-            .into()
-        })
-    };
-    let (id_at, hc_at, rac_at) = (need("id")?, need("hc")?, need("rac")?);
-    let conf_at = header_at(&headers, "hc_confidence");
-    let reasons_at = header_at(&headers, "review_reasons");
-    let mut out = HashMap::new();
-    for (i, rec) in r.records().enumerate() {
-        let row = i + 1;
-        let rec = rec.with_context(|| format!("{name}: row {row}: cannot read"))?;
-        let cell = |c: usize| rec.get(c).unwrap_or("");
-        let bad =
-            |what: &str, v: String| anyhow::anyhow!("{name}: row {row}: {v} is not an HRCS {what}");
-        let pred = Pred {
-            hc: parse_coded(cell(hc_at), &hc_index).map_err(|v| bad("health category", v))?,
-            rac: parse_coded(cell(rac_at), &rac_index).map_err(|v| bad("research activity", v))?,
-            confidence: conf_at.and_then(|c| cell(c).trim().parse().ok()),
-            no_text: reasons_at.is_some_and(|c| {
-                cell(c)
-                    .split([';', ',', ' '])
-                    .any(|t| t == Reason::NoText.token())
-            }),
-        };
-        out.entry(cell(id_at).trim().to_string()).or_insert(pred);
-    }
-    Ok(out)
-}
-
-fn shares_of<C: Copy>(shares: &[crate::coding::Share<C>], index: impl Fn(C) -> usize) -> Shares {
-    shares.iter().map(|s| (index(s.code), s.percent)).collect()
-}
-
-/// Everything measured, ready to print.
-struct Report {
-    gold: String,
-    pred: Option<String>,
-    format: &'static str,
-    rows: usize,
-    evaluated: usize,
-    excluded_no_text: usize,
-    excluded_no_gold: usize,
-    hc: Option<Dimension>,
-    rac: Option<Dimension>,
-    rac_group: Option<Dimension>,
-    /// (gold, predicted, count): top HC against top HC, or label against predicted class.
-    confusion: Vec<(String, String, u64)>,
-    reliability: Option<Vec<eval::Bucket>>,
-    labels: Option<LabelReport>,
-    metrics: BTreeMap<&'static str, f64>,
-}
-
-struct Dimension {
-    names: Vec<String>,
-    counts: Vec<Counts>,
-    micro: eval::Prf,
-    macro_: eval::Prf,
-    top1: f64,
-    exact: f64,
-    weighted: f64,
-}
-
-fn dimension(gold: &[Shares], pred: &[Shares], names: Vec<String>) -> Dimension {
-    let gs: Vec<Vec<usize>> = gold.iter().map(|s| eval::code_set(s)).collect();
-    let ps: Vec<Vec<usize>> = pred.iter().map(|s| eval::code_set(s)).collect();
-    let tops: Vec<Option<usize>> = pred.iter().map(|s| eval::top(s)).collect();
-    let counts = eval::per_code(&gs, &ps, names.len());
-    Dimension {
-        micro: eval::micro(&counts),
-        macro_: eval::macro_avg(&counts),
-        top1: eval::top1_accuracy(&gs, &tops),
-        exact: eval::exact_match(&gs, &ps),
-        weighted: eval::weighted_agreement(gold, pred),
-        counts,
-        names,
-    }
-}
-
-struct LabelReport {
-    labels: Vec<String>,
-    counts: Vec<Counts>,
-    accuracy: f64,
-    macro_f1: f64,
-    accepted_top1: f64,
-    accepted_rows: u64,
-}
-
-fn hc_names() -> Vec<String> {
-    HealthCategory::all()
-        .map(|h| h.short().to_string())
-        .collect()
-}
-
-fn build_report(
-    args: &EvalArgs,
-    format: &GoldFormat,
-    rows: usize,
-    pairs: Vec<(Gold, Pred)>,
-    excluded_no_text: usize,
-    excluded_no_gold: usize,
-) -> Report {
-    let mut metrics = BTreeMap::new();
-    let evaluated = pairs.len();
-    let pred_hc: Vec<Shares> = pairs.iter().map(|(_, p)| p.hc.clone()).collect();
-    let pred_tops: Vec<Option<usize>> = pred_hc.iter().map(|s| eval::top(s)).collect();
-    let mut report = Report {
-        gold: args.gold.clone(),
-        pred: args.pred.as_ref().map(|p| p.display().to_string()),
-        format: format.name(),
-        rows,
-        evaluated,
-        excluded_no_text,
-        excluded_no_gold,
-        hc: None,
-        rac: None,
-        rac_group: None,
-        confusion: Vec::new(),
-        reliability: None,
-        labels: None,
-        metrics: BTreeMap::new(),
-    };
-    let correct: Vec<bool>;
-    if let GoldFormat::Label { map, .. } = format {
-        let gold: Vec<usize> = pairs.iter().map(|(g, _)| g.class.unwrap_or(0)).collect();
-        let pred: Vec<Option<usize>> = gold
-            .iter()
-            .zip(&pred_tops)
-            .map(|(&g, &t)| map.predicted_class(g, t))
-            .collect();
-        let (accuracy, counts, macro_f1) = eval::class_metrics(&gold, &pred, map.labels.len());
-        let (accepted_top1, accepted_rows) = eval::accepted_top1(map, &gold, &pred_tops);
-        metrics.insert("five_class_accuracy", accuracy);
-        metrics.insert("five_class_macro_f1", macro_f1);
-        metrics.insert("four_class_top1", accepted_top1);
-        correct = gold
-            .iter()
-            .zip(&pred)
-            .map(|(&g, p)| Some(g) == *p)
-            .collect();
-        let class_name = |c: Option<usize>| match c {
-            Some(c) => map.labels[c].0.clone(),
-            None => "(none)".to_string(),
-        };
-        let gold_opt: Vec<Option<usize>> = gold.iter().map(|&g| Some(g)).collect();
-        report.confusion = eval::confusion(&gold_opt, &pred)
-            .into_iter()
-            .map(|((g, p), n)| (class_name(g), class_name(p), n))
-            .collect();
-        report.labels = Some(LabelReport {
-            labels: map.labels.iter().map(|(l, _)| l.clone()).collect(),
-            counts,
-            accuracy,
-            macro_f1,
-            accepted_top1,
-            accepted_rows,
-        });
-    } else {
-        let gold_hc: Vec<Shares> = pairs.iter().map(|(g, _)| g.hc.clone()).collect();
-        let hc = dimension(&gold_hc, &pred_hc, hc_names());
-        metrics.insert("hc_micro_f1", hc.micro.f1);
-        metrics.insert("hc_macro_f1", hc.macro_.f1);
-        metrics.insert("hc_top1", hc.top1);
-        metrics.insert("hc_exact", hc.exact);
-        metrics.insert("hc_weighted", hc.weighted);
-        let amounts: Option<Vec<f64>> = args
-            .amount
-            .as_ref()
-            .map(|_| pairs.iter().map(|(g, _)| g.amount).collect());
-        if let Some(a) = &amounts {
-            metrics.insert(
-                "hc_amount_weighted",
-                eval::amount_weighted_agreement(&gold_hc, &pred_hc, a),
-            );
-        }
-        correct = gold_hc
-            .iter()
-            .zip(&pred_tops)
-            .map(|(g, t)| t.is_some_and(|t| g.iter().any(|&(c, _)| c == t)))
-            .collect();
-        let gold_tops: Vec<Option<usize>> = gold_hc.iter().map(|s| eval::top(s)).collect();
-        report.confusion = eval::confusion(&gold_tops, &pred_tops)
-            .into_iter()
-            .map(|((g, p), n)| (hc_name(g), hc_name(p), n))
-            .collect();
-        report.hc = Some(hc);
-        if pairs.iter().all(|(g, _)| g.rac.is_some()) {
-            let gold_rac: Vec<Shares> = pairs
-                .iter()
-                .map(|(g, _)| g.rac.clone().unwrap_or_default())
-                .collect();
-            let pred_rac: Vec<Shares> = pairs.iter().map(|(_, p)| p.rac.clone()).collect();
-            let rac_names = ResearchActivity::all()
-                .map(|r| r.code().to_string())
-                .collect();
-            let rac = dimension(&gold_rac, &pred_rac, rac_names);
-            metrics.insert("rac_micro_f1", rac.micro.f1);
-            metrics.insert("rac_macro_f1", rac.macro_.f1);
-            metrics.insert("rac_exact", rac.exact);
-            metrics.insert("rac_weighted", rac.weighted);
-            if let Some(a) = &amounts {
-                metrics.insert(
-                    "rac_amount_weighted",
-                    eval::amount_weighted_agreement(&gold_rac, &pred_rac, a),
-                );
-            }
-            let group = |c: usize| ResearchActivity(c as u8).group().index();
-            let to_g = |s: &Shares| eval::to_groups(s, group);
-            let gg: Vec<Shares> = gold_rac.iter().map(to_g).collect();
-            let pg: Vec<Shares> = pred_rac.iter().map(to_g).collect();
-            let group_names = crate::hrcs::ActivityGroup::all()
-                .map(|g| g.to_string())
-                .collect();
-            let rg = dimension(&gg, &pg, group_names);
-            metrics.insert("rac_group_micro_f1", rg.micro.f1);
-            report.rac = Some(rac);
-            report.rac_group = Some(rg);
-        }
-    }
-    let confidence: Option<Vec<f64>> = pairs.iter().map(|(_, p)| p.confidence).collect();
-    report.reliability = confidence.map(|c| eval::reliability(&c, &correct));
-    report.metrics = metrics;
-    report
-}
-
 fn f3(v: f64) -> String {
     format!("{v:.3}")
-}
-
-fn hc_name(i: Option<usize>) -> String {
-    match i {
-        Some(i) if i < HC_COUNT => HealthCategory(i as u8).short().to_string(),
-        _ => "(none)".to_string(),
-    }
 }
 
 fn heading(out: &mut String, text: &str, md: bool) {
@@ -689,19 +161,21 @@ fn heading(out: &mut String, text: &str, md: bool) {
 fn render_text(r: &Report, md: bool) -> String {
     let mut out = String::new();
     if md {
-        let _ = writeln!(out, "## hrcs eval: {}\n", r.gold);
+        let _ = writeln!(out, "## hrcs eval: {}\n", r.meta.gold);
     } else {
-        let _ = writeln!(out, "hrcs eval: {}", r.gold);
+        let _ = writeln!(out, "hrcs eval: {}", r.meta.gold);
     }
+    let m = &r.meta;
     let summary = format!(
-        "gold format: {}; predictions: {}; rows: {}; evaluated: {}; excluded: {} (no text: {}, no gold codes: {})",
-        r.format,
-        r.pred.as_deref().unwrap_or("coded now"),
-        r.rows,
+        "gold format: {}; predictions: {}; rows: {}; evaluated: {}; excluded: {} (no text: {}, no gold codes: {}, bad gold: {})",
+        m.format,
+        m.pred.as_deref().unwrap_or("coded now"),
+        m.rows,
         r.evaluated,
-        r.excluded_no_text + r.excluded_no_gold,
-        r.excluded_no_text,
-        r.excluded_no_gold
+        m.excluded_no_text + m.excluded_no_gold + m.excluded_bad_gold,
+        m.excluded_no_text,
+        m.excluded_no_gold,
+        m.excluded_bad_gold
     );
     let _ = writeln!(out, "{summary}\n");
     let dims: Vec<(&str, &Dimension)> = [
@@ -876,12 +350,16 @@ fn dim_json(d: Option<&Dimension>) -> Value {
 
 fn render_json(r: &Report, unmet: &[String]) -> String {
     let v = json!({
-        "gold": r.gold,
-        "pred": r.pred,
-        "gold_format": r.format,
-        "rows": r.rows,
+        "gold": r.meta.gold,
+        "pred": r.meta.pred,
+        "gold_format": r.meta.format,
+        "rows": r.meta.rows,
         "evaluated": r.evaluated,
-        "excluded": {"no_text": r.excluded_no_text, "no_gold": r.excluded_no_gold},
+        "excluded": {
+            "no_text": r.meta.excluded_no_text,
+            "no_gold": r.meta.excluded_no_gold,
+            "bad_gold": r.meta.excluded_bad_gold,
+        },
         "metrics": r.metrics.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
         "hc": dim_json(r.hc.as_ref()),
         "rac": dim_json(r.rac.as_ref()),
@@ -923,113 +401,119 @@ fn prf_row(name: &str, c: &Counts) -> Vec<String> {
     ]
 }
 
+impl EvalArgs {
+    fn gold_options(&self) -> GoldOptions {
+        GoldOptions {
+            labels: self.labels.clone(),
+            label_column: self.label_column.clone(),
+            gold_hc: self.gold_hc.clone(),
+            gold_rac: self.gold_rac.clone(),
+            amount: self.amount.clone(),
+            skip_bad: self.skip_bad_gold,
+        }
+    }
+}
+
+/// The predictions for the gold rows, read from `--pred` (rows whose id repeats there are
+/// dropped from `gold` and counted when `--skip-bad-gold`) or coded now.
+fn predictions(args: &EvalArgs, gold: &mut GoldFile) -> Result<Vec<Pred>> {
+    let Some(path) = &args.pred else {
+        let lexicon = load_lexicon(args.lexicons.as_deref())?;
+        let coder = Coder::new(lexicon, Params::default())?;
+        let pool = pipeline::thread_pool(pipeline::thread_count(args.threads))?;
+        return Ok(pool.install(|| {
+            gold.rows
+                .par_iter()
+                .map(|r| {
+                    let c = coder.code(&r.award.title, &r.award.text);
+                    Pred {
+                        hc: shares_of(&c.hc, |h: HealthCategory| h.index()),
+                        rac: shares_of(&c.rac, |r: ResearchActivity| r.index()),
+                        confidence: Some(c.hc_confidence),
+                        no_text: c.reasons.contains(&Reason::NoText),
+                    }
+                })
+                .collect()
+        }));
+    };
+    let mut preds = read_pred(path, args.skip_bad_gold)?;
+    let before = gold.rows.len();
+    gold.rows
+        .retain(|r| !preds.repeated.iter().any(|id| id == r.award.id.trim()));
+    gold.skipped += before - gold.rows.len();
+    let missing: Vec<&str> = gold
+        .rows
+        .iter()
+        .map(|r| r.award.id.as_str())
+        .filter(|id| !preds.by_id.contains_key(id.trim()))
+        .collect();
+    if !missing.is_empty() {
+        let shown: Vec<&str> = missing.iter().take(20).copied().collect();
+        bail!(
+            "{}: no prediction for {} gold id(s): {}{}",
+            path.display(),
+            missing.len(),
+            shown.join(", "),
+            if missing.len() > shown.len() {
+                ", ..."
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(gold
+        .rows
+        .iter()
+        .map(|r| preds.by_id.remove(r.award.id.trim()).unwrap_or_default())
+        .collect())
+}
+
+fn shares_of<C: Copy>(shares: &[crate::coding::Share<C>], index: impl Fn(C) -> usize) -> Shares {
+    shares.iter().map(|s| (index(s.code), s.percent)).collect()
+}
+
 pub fn run(args: EvalArgs) -> Result<()> {
     let gates = parse_gates(&args.min)?;
     let spec = InputSpec::parse(&args.gold);
     let name = spec.display();
     let read = args.input.read_options(true);
     let mut input = Input::open(spec, &read)?;
-    let format = detect_format(&args, &input.headers, &name)?;
-    let amount_col = match &args.amount {
-        Some(col) => Some(header_at(&input.headers, col).ok_or_else(|| {
-            UsageError(format!(
-                "{name}: no amount column named {col:?}; the columns are: {}",
-                input.headers.join(", ")
-            ))
-        })?),
-        None => None,
-    };
-    let mut raw = RawRow::default();
-    let mut awards = Vec::new();
-    while let Some(a) = input.next_award(&mut raw)? {
-        let mut gold = gold_of(&format, &a.kept, &name, a.row)?;
-        if let Some(col) = amount_col {
-            let cell = a.kept.get(col).map(|s| s.as_str()).unwrap_or("");
-            gold.amount = parse_amount(cell).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{name}: row {}: amount {cell:?} is not a number; give amounts as numbers such as 1500000, 1,500,000 or £1,500,000",
-                    a.row
-                )
-            })?;
-        }
-        awards.push((a, gold));
+    let mut gold = read_gold(&mut input, &name, &args.gold_options())?;
+    for p in &gold.problems {
+        eprintln!("hrcs: left out: {p}");
     }
-    let rows = awards.len();
-
-    let preds: Vec<Pred> = match &args.pred {
-        Some(path) => {
-            let mut map = read_pred(path)?;
-            let missing: Vec<&str> = awards
-                .iter()
-                .map(|(a, _)| a.id.as_str())
-                .filter(|id| !map.contains_key(*id))
-                .collect();
-            if !missing.is_empty() {
-                let shown: Vec<&str> = missing.iter().take(20).copied().collect();
-                bail!(
-                    "{}: no prediction for {} gold id(s): {}{}",
-                    path.display(),
-                    missing.len(),
-                    shown.join(", "),
-                    if missing.len() > shown.len() {
-                        ", ..."
-                    } else {
-                        ""
-                    }
-                );
-            }
-            awards
-                .iter()
-                .map(|(a, _)| map.remove(&a.id).unwrap_or_default())
-                .collect()
-        }
-        None => {
-            let lexicon = load_lexicon(args.lexicons.as_deref())?;
-            let coder = Coder::new(lexicon, Params::default())?;
-            let pool = pipeline::thread_pool(pipeline::thread_count(args.threads))?;
-            pool.install(|| {
-                awards
-                    .par_iter()
-                    .map(|(a, _)| {
-                        let c = coder.code(&a.title, &a.text);
-                        Pred {
-                            hc: shares_of(&c.hc, |h: HealthCategory| h.index()),
-                            rac: shares_of(&c.rac, |r: ResearchActivity| r.index()),
-                            confidence: Some(c.hc_confidence),
-                            no_text: c.reasons.contains(&Reason::NoText),
-                        }
-                    })
-                    .collect()
-            })
-        }
+    let preds = predictions(&args, &mut gold)?;
+    let mut meta = ReportMeta {
+        gold: args.gold.clone(),
+        pred: args.pred.as_ref().map(|p| p.display().to_string()),
+        format: gold.format.name(),
+        rows: gold.rows.len() + gold.skipped,
+        excluded_bad_gold: gold.skipped,
+        with_amount: args.amount.is_some(),
+        ..ReportMeta::default()
     };
-
-    let is_label = matches!(format, GoldFormat::Label { .. });
-    let mut pairs = Vec::with_capacity(rows);
-    let (mut no_text, mut no_gold) = (0, 0);
-    for ((a, gold), pred) in awards.into_iter().zip(preds) {
+    let mut scored = Vec::with_capacity(gold.rows.len());
+    for (row, pred) in gold.rows.into_iter().zip(preds) {
+        let a = &row.award;
         let textless = (is_placeholder(&a.title) && is_placeholder(&a.text)) || pred.no_text;
         if textless && !args.include_no_text {
-            no_text += 1;
-        } else if (is_label && gold.class.is_none()) || (!is_label && gold.hc.is_empty()) {
-            no_gold += 1;
+            meta.excluded_no_text += 1;
+        } else if row.gold.is_empty() {
+            meta.excluded_no_gold += 1;
         } else {
-            pairs.push((gold, pred));
+            scored.push(Scored {
+                gold_hc: row.gold.hc,
+                gold_rac: row.gold.rac,
+                gold_classes: row.gold.classes,
+                amount: row.gold.amount,
+                pred_hc: pred.hc,
+                pred_rac: pred.rac,
+                confidence: pred.confidence,
+            });
         }
     }
-    let report = build_report(&args, &format, rows, pairs, no_text, no_gold);
-
-    let mut unmet = Vec::new();
-    for (k, min) in &gates {
-        match report.metrics.get(k.as_str()) {
-            Some(v) if *v >= *min => {}
-            Some(v) => unmet.push(format!("{k} = {v:.3} < {min}")),
-            None => unmet.push(format!(
-                "{k} = n/a (not measured for {} gold) < {min}",
-                report.format
-            )),
-        }
-    }
+    let report = eval::build_report(meta, gold.format.label_map(), &scored);
+    let unmet = unmet_gates(&report, &gates);
     let text = match args.format {
         ReportFormat::Table => render_text(&report, false),
         ReportFormat::Markdown => render_text(&report, true),
@@ -1048,4 +532,20 @@ pub fn run(args: EvalArgs) -> Result<()> {
         bail!("{} of {} --min thresholds unmet", unmet.len(), gates.len());
     }
     Ok(())
+}
+
+/// The --min gates a report does not meet, as lines for stderr.
+fn unmet_gates(report: &Report, gates: &[(String, f64)]) -> Vec<String> {
+    let mut unmet = Vec::new();
+    for (k, min) in gates {
+        match report.metrics.get(k.as_str()) {
+            Some(v) if *v >= *min => {}
+            Some(v) => unmet.push(format!("{k} = {v:.3} < {min}")),
+            None => unmet.push(format!(
+                "{k} = n/a (not measured for {} gold) < {min}",
+                report.meta.format
+            )),
+        }
+    }
+    unmet
 }

@@ -6,5 +6,6 @@ pub mod diff;
 pub mod eval;
 pub mod lexicon;
 pub mod report;
+pub mod sample;
 pub mod summary;
 mod table;

@@ -9,6 +9,7 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::cmd::summary::{read_coded, summaries, CodedFile, CodedRow, Labels};
+use crate::estimate::{Corrected, Correction};
 use crate::hrcs::split::format_percent;
 use crate::summary::{format_minor_units, Dimension, Line, Summary};
 
@@ -49,10 +50,14 @@ pub struct ReportArgs {
     /// Date shown in the provenance (default: today, UTC)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+    /// A hand-coded review sample (`hrcs sample`): corrected shares drawn as error bars
+    #[arg(long, value_name = "SAMPLE")]
+    pub checked: Option<String>,
 }
 
 pub fn run(args: ReportArgs) -> Result<()> {
     let file = read_coded(&args.coded, args.amount.as_deref(), None)?;
+    let checked = crate::cmd::summary::checked(&file, args.checked.as_deref())?;
     let lexicon = crate::cmd::code::load_lexicon(args.lexicons.as_deref())?;
     let provenance = Provenance {
         tool: format!("hrcs {}", env!("CARGO_PKG_VERSION")),
@@ -65,6 +70,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         &provenance,
         args.labels == Labels::Nb,
         args.max_review,
+        checked.as_ref().map(|c| &c.correction),
     );
     crate::cmd::code::AtomicFile::write_whole(&args.output, html.as_bytes())
 }
@@ -177,7 +183,13 @@ footer { margin-top: 2rem; font-size: 0.8rem; color: var(--muted); }
 "#;
 
 /// The report as one HTML document.
-pub fn render(file: &CodedFile, p: &Provenance, nb: bool, max_review: usize) -> String {
+pub fn render(
+    file: &CodedFile,
+    p: &Provenance,
+    nb: bool,
+    max_review: usize,
+    correction: Option<&Correction>,
+) -> String {
     let (s, _) = summaries(file);
     let money = file.amount_column.is_some();
     let amount = |units: i64| group_digits(&format_minor_units(units, file.decimals));
@@ -215,6 +227,16 @@ pub fn render(file: &CodedFile, p: &Provenance, nb: bool, max_review: usize) -> 
         "<div class=\"total\">Flagged for review<b id=\"total-flagged\">{}</b></div></div>\n</header>\n",
         s.flagged
     );
+    let words = crate::estimate::words(nb);
+    let note = match correction {
+        Some(c) => format!("{} {}", words.corrected_from(c), words.error_bars),
+        None => words.uncorrected.to_string(),
+    };
+    let _ = writeln!(
+        h,
+        "<p class=\"legend\" id=\"correction\">{}</p>",
+        esc(&note)
+    );
 
     for (d, title) in [
         (Dimension::Hc, "Health categories"),
@@ -234,7 +256,7 @@ pub fn render(file: &CodedFile, p: &Provenance, nb: bool, max_review: usize) -> 
              ({what}; every bar is labelled with its value)</p>",
             if money { "funding (apportioned)" } else { "award equivalents (apportioned)" }
         );
-        h.push_str(&chart(&lines, &s, nb, &amount));
+        h.push_str(&chart(&lines, &s, nb, &amount, correction));
         h.push_str(&summary_table(&lines, nb, money, &amount));
         h.push_str("</section>\n");
     }
@@ -274,7 +296,13 @@ pub fn render(file: &CodedFile, p: &Provenance, nb: bool, max_review: usize) -> 
 
 /// A horizontal bar chart in inline SVG: two bars per code (apportioned amount, awards), each
 /// with its value written beside it. Codes with no awards are left out.
-fn chart(lines: &[&Line], s: &Summary, nb: bool, amount: &dyn Fn(i64) -> String) -> String {
+fn chart(
+    lines: &[&Line],
+    s: &Summary,
+    nb: bool,
+    amount: &dyn Fn(i64) -> String,
+    correction: Option<&Correction>,
+) -> String {
     let shown: Vec<&&Line> = lines.iter().filter(|l| l.awards > 0).collect();
     let max_amount = shown.iter().map(|l| l.amount).max().unwrap_or(0).max(1) as f64;
     let max_awards = shown.iter().map(|l| l.awards).max().unwrap_or(0).max(1) as f64;
@@ -298,11 +326,21 @@ fn chart(lines: &[&Line], s: &Summary, nb: bool, amount: &dyn Fn(i64) -> String)
         };
         let wa = bar_w * l.amount as f64 / max_amount;
         let wn = bar_w * l.awards as f64 / max_awards;
-        let share = if s.total > 0 {
-            format!(" ({}%)", format_percent(l.share))
-        } else {
-            String::new()
+        let corrected = correction.and_then(|c| c.get(l.dimension, l.index));
+        let share = match corrected {
+            Some(c) if s.total > 0 => format!(
+                " ({}%; corrected {:.1}%, {:.1}-{:.1})",
+                format_percent(l.share),
+                c.share,
+                c.low,
+                c.high
+            ),
+            _ if s.total > 0 => format!(" ({}%)", format_percent(l.share)),
+            _ => String::new(),
         };
+        if let Some(c) = corrected {
+            svg.push_str(&error_bar(c, s.total, max_amount, label_w, bar_w, y));
+        }
         let _ = write!(
             svg,
             "<text x=\"0\" y=\"{:.1}\">{}</text>\
@@ -326,6 +364,28 @@ fn chart(lines: &[&Line], s: &Summary, nb: bool, amount: &dyn Fn(i64) -> String)
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// An error bar over a funding bar: a tick at the corrected share and whiskers over its 95 %
+/// interval, on the funding bar's scale.
+fn error_bar(c: &Corrected, total: i64, max_amount: f64, x0: f64, width: f64, y: f64) -> String {
+    let x = |pct: f64| x0 + width * (pct / 100.0 * total as f64 / max_amount).min(1.2);
+    let (lo, mid, hi) = (x(c.low), x(c.share), x(c.high));
+    format!(
+        "<g class=\"error-bar\" stroke=\"#111\" stroke-width=\"1.5\">\
+         <line x1=\"{lo:.1}\" y1=\"{:.1}\" x2=\"{hi:.1}\" y2=\"{:.1}\"/>\
+         <line x1=\"{lo:.1}\" y1=\"{:.1}\" x2=\"{lo:.1}\" y2=\"{:.1}\"/>\
+         <line x1=\"{hi:.1}\" y1=\"{:.1}\" x2=\"{hi:.1}\" y2=\"{:.1}\"/>\
+         <line x1=\"{mid:.1}\" y1=\"{:.1}\" x2=\"{mid:.1}\" y2=\"{:.1}\" stroke-width=\"3\"/></g>",
+        y + 6.5,
+        y + 6.5,
+        y + 2.5,
+        y + 10.5,
+        y + 2.5,
+        y + 10.5,
+        y,
+        y + 13.0
+    )
 }
 
 fn summary_table(lines: &[&Line], nb: bool, money: bool, amount: &dyn Fn(i64) -> String) -> String {

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use super::table::table;
 use crate::error::UsageError;
+use crate::estimate::{Corrected, Correction};
 use crate::hrcs::{HealthCategory, ResearchActivity};
 use crate::summary::{
     format_minor_units, parse_minor_units, parse_shares, summarise, CodedAward, Dimension, Summary,
@@ -52,6 +53,10 @@ pub struct SummaryArgs {
     /// Write to this file instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// A review sample drawn with `hrcs sample` and hand-coded: adds corrected shares with 95%
+    /// intervals (corrected_amount, corrected_share_percent, ci_low_percent, ci_high_percent)
+    #[arg(long, value_name = "SAMPLE")]
+    pub checked: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -236,15 +241,43 @@ pub fn summaries(file: &CodedFile) -> (Summary, Vec<(String, Summary)>) {
     (whole, by)
 }
 
+/// The corrected figures from a hand-checked review sample (`--checked`), and the sample's size
+/// per `--by` group.
+pub struct Checked {
+    pub correction: Correction,
+    /// Checked awards per value of the `--by` column.
+    pub per_group: BTreeMap<String, usize>,
+}
+
+/// Reads a hand-checked sample of `file` and corrects its figures.
+pub fn checked(file: &CodedFile, sample: Option<&str>) -> Result<Option<Checked>> {
+    let Some(path) = sample else {
+        return Ok(None);
+    };
+    let ids: Vec<&str> = file.rows.iter().map(|r| r.award.id.trim()).collect();
+    let rows = crate::estimate::read_checked(path, &ids)?;
+    let awards: Vec<CodedAward> = file.rows.iter().map(|r| r.award.clone()).collect();
+    let mut per_group = BTreeMap::new();
+    for r in &rows {
+        *per_group.entry(awards[r.award].by.clone()).or_insert(0) += 1;
+    }
+    let correction = crate::estimate::correct(&awards, &rows)?;
+    Ok(Some(Checked {
+        correction,
+        per_group,
+    }))
+}
+
 pub fn run(args: SummaryArgs) -> Result<()> {
     let file = read_coded(&args.coded, args.amount.as_deref(), args.by.as_deref())?;
+    let checked = checked(&file, args.checked.as_deref())?;
     let (whole, by) = summaries(&file);
     let format = args.format.unwrap_or(match args.output {
         None if std::io::stdout().is_terminal() => SummaryFormat::Table,
         _ => SummaryFormat::Csv,
     });
     let nb = args.labels == Labels::Nb;
-    let text = render(&file, &whole, &by, format, nb);
+    let text = render(&file, &whole, &by, format, nb, checked.as_ref());
     match &args.output {
         Some(path) => crate::cmd::code::AtomicFile::write_whole(path, text.as_bytes())?,
         None => {
@@ -259,6 +292,39 @@ pub fn run(args: SummaryArgs) -> Result<()> {
 /// The amount column as printed.
 fn amount_text(file: &CodedFile, units: i64) -> String {
     format_minor_units(units, file.decimals)
+}
+
+/// The columns `--checked` adds to each code's row (a stable contract: scripts read them).
+pub const CORRECTED_COLUMNS: [&str; 4] = [
+    "corrected_amount",
+    "corrected_share_percent",
+    "ci_low_percent",
+    "ci_high_percent",
+];
+
+/// A line's corrected cells (empty for a `--by` group: corrections are for the whole file).
+fn corrected_cells(file: &CodedFile, c: Option<&Corrected>) -> Vec<String> {
+    match c {
+        Some(c) => vec![
+            amount_text(file, c.amount),
+            format!("{:.2}", c.share),
+            format!("{:.2}", c.low),
+            format!("{:.2}", c.high),
+        ],
+        None => vec![String::new(); 4],
+    }
+}
+
+/// The correction of a line of a set: only the whole file's lines have one.
+fn correction_of<'a>(
+    checked: Option<&'a Checked>,
+    key: Option<&str>,
+    l: &crate::summary::Line,
+) -> Option<&'a Corrected> {
+    match key {
+        None => checked.and_then(|c| c.correction.get(l.dimension, l.index)),
+        Some(_) => None,
+    }
 }
 
 /// A line's cells after the dimension: code, name, awards, flagged, amount, share.
@@ -279,8 +345,14 @@ fn render(
     by: &[(String, Summary)],
     format: SummaryFormat,
     nb: bool,
+    checked: Option<&Checked>,
 ) -> String {
     let by_name = file.by_column.clone();
+    let words = crate::estimate::words(nb);
+    let note = match checked {
+        Some(c) => words.corrected_from(&c.correction),
+        None => words.uncorrected.to_string(),
+    };
     let sets: Vec<(Option<&str>, &Summary)> = if by_name.is_some() {
         by.iter().map(|(k, s)| (Some(k.as_str()), s)).collect()
     } else {
@@ -309,6 +381,9 @@ fn render(
             ] {
                 header.push(h.to_string());
             }
+            if checked.is_some() {
+                header.extend(CORRECTED_COLUMNS.map(String::from));
+            }
             let _ = w.write_record(&header);
             for (key, s) in &sets {
                 for l in &s.lines {
@@ -318,13 +393,16 @@ fn render(
                     }
                     rec.push(l.dimension.name().to_string());
                     rec.extend(cells(file, l, nb));
+                    if checked.is_some() {
+                        rec.extend(corrected_cells(file, correction_of(checked, *key, l)));
+                    }
                     let _ = w.write_record(&rec);
                 }
             }
             String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
         }
         SummaryFormat::Json => {
-            let set_json = |s: &Summary| -> Value {
+            let set_json = |s: &Summary, key: Option<&str>| -> Value {
                 let mut dims = serde_json::Map::new();
                 for d in Dimension::ALL {
                     let lines: Vec<Value> = s
@@ -332,14 +410,22 @@ fn render(
                         .iter()
                         .filter(|l| l.dimension == d)
                         .map(|l| {
-                            json!({
+                            let mut v = json!({
                                 "code": l.code(),
                                 "name": l.name(nb),
                                 "awards": l.awards,
                                 "flagged": l.flagged,
                                 "amount": amount_text(file, l.amount),
                                 "share_percent": crate::hrcs::split::format_percent(l.share),
-                            })
+                            });
+                            if let Some(c) = correction_of(checked, key, l) {
+                                for (k, cell) in
+                                    CORRECTED_COLUMNS.iter().zip(corrected_cells(file, Some(c)))
+                                {
+                                    v[*k] = json!(cell);
+                                }
+                            }
+                            v
                         })
                         .collect();
                     dims.insert(d.name().to_string(), Value::Array(lines));
@@ -355,13 +441,22 @@ fn render(
                 "schema": "hrcs.summary/1",
                 "input": file.name,
                 "amount_column": file.amount_column,
-                "summary": set_json(whole),
+                "summary": set_json(whole, None),
+                "corrected": checked.is_some(),
+                "note": note,
             });
+            if let Some(c) = checked {
+                root["checked"] = json!({
+                    "awards": c.correction.checked,
+                    "strata": c.correction.strata,
+                    "per_group": c.per_group,
+                });
+            }
             if let Some(b) = &by_name {
                 root["by_column"] = json!(b);
                 root["by"] = Value::Array(
                     by.iter()
-                        .map(|(k, s)| json!({"value": k, "summary": set_json(s)}))
+                        .map(|(k, s)| json!({"value": k, "summary": set_json(s, Some(k))}))
                         .collect(),
                 );
             }
@@ -376,6 +471,16 @@ fn render(
                 out.push_str(&format!("## hrcs summary: {}\n\n", file.name));
             } else {
                 out.push_str(&format!("hrcs summary: {}\n", file.name));
+            }
+            out.push_str(&format!("{note}\n{}", if md { "\n" } else { "" }));
+            if let (Some(c), Some(b)) = (checked, &by_name) {
+                out.push_str(&representativity(c, by, b, words.representativity, md));
+            }
+            if let Some(c) = checked {
+                if by_name.is_some() {
+                    // Corrections are for the whole file; show them once.
+                    out.push_str(&corrected_tables(file, whole, c, nb, md));
+                }
             }
             for (key, s) in &sets {
                 let head = match (key, &by_name) {
@@ -406,29 +511,116 @@ fn render(
                     } else {
                         out.push_str(&format!("{title}\n"));
                     }
+                    let checked = checked.filter(|_| key.is_none());
                     let rows: Vec<Vec<String>> = s
                         .lines
                         .iter()
                         .filter(|l| l.dimension == d && (l.awards > 0 || md))
-                        .map(|l| cells(file, l, nb))
+                        .map(|l| {
+                            let mut r = cells(file, l, nb);
+                            if let Some(c) =
+                                checked.and_then(|c| c.correction.get(l.dimension, l.index))
+                            {
+                                r.extend(interval_cells(file, c));
+                            }
+                            r
+                        })
                         .collect();
-                    table(
-                        &mut out,
-                        2,
-                        &[
-                            "code",
-                            "name",
-                            "awards",
-                            "flagged",
-                            amount_header,
-                            "share %",
-                        ],
-                        &rows,
-                        md,
-                    );
+                    let mut header = vec![
+                        "code",
+                        "name",
+                        "awards",
+                        "flagged",
+                        amount_header,
+                        "share %",
+                    ];
+                    if checked.is_some() {
+                        header.extend(INTERVAL_HEADER);
+                    }
+                    table(&mut out, 2, &header, &rows, md);
                 }
             }
             out
         }
     }
+}
+
+/// The corrected columns of a table or Markdown summary.
+const INTERVAL_HEADER: [&str; 3] = ["corrected", "corrected %", "95% interval %"];
+
+fn interval_cells(file: &CodedFile, c: &Corrected) -> Vec<String> {
+    vec![
+        amount_text(file, c.amount),
+        format!("{:.2}", c.share),
+        format!("{:.2}-{:.2}", c.low, c.high),
+    ]
+}
+
+/// The corrected figures of the whole file, for a summary broken down `--by` a column.
+fn corrected_tables(file: &CodedFile, whole: &Summary, c: &Checked, nb: bool, md: bool) -> String {
+    let mut out = String::new();
+    for d in Dimension::ALL {
+        let rows: Vec<Vec<String>> = whole
+            .lines
+            .iter()
+            .filter(|l| l.dimension == d && l.awards > 0)
+            .filter_map(|l| {
+                let k = c.correction.get(l.dimension, l.index)?;
+                let mut r = vec![
+                    l.code(),
+                    l.name(nb),
+                    crate::hrcs::split::format_percent(l.share),
+                ];
+                r.extend(interval_cells(file, k));
+                Some(r)
+            })
+            .collect();
+        if md {
+            out.push_str(&format!("### {} (all awards)\n\n", d.name()));
+        } else {
+            out.push_str(&format!("\n{} (all awards)\n", d.name()));
+        }
+        let mut header = vec!["code", "name", "share %"];
+        header.extend(INTERVAL_HEADER);
+        table(&mut out, 2, &header, &rows, md);
+    }
+    out
+}
+
+/// Per `--by` group: awards coded, flagged, and checked in the sample, so a reader sees where the
+/// figures rest on little checked evidence.
+fn representativity(
+    c: &Checked,
+    by: &[(String, Summary)],
+    column: &str,
+    title: &str,
+    md: bool,
+) -> String {
+    let mut out = String::new();
+    if md {
+        out.push_str(&format!("### {title} ({column})\n\n"));
+    } else {
+        out.push_str(&format!("\n{title} ({column})\n"));
+    }
+    let rows: Vec<Vec<String>> = by
+        .iter()
+        .map(|(k, s)| {
+            let n = c.per_group.get(k).copied().unwrap_or(0);
+            vec![
+                k.clone(),
+                s.awards.to_string(),
+                s.flagged.to_string(),
+                n.to_string(),
+                format!("{:.1}", 100.0 * n as f64 / s.awards.max(1) as f64),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        1,
+        &[column, "awards", "flagged", "checked", "checked %"],
+        &rows,
+        md,
+    );
+    out
 }
