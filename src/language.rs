@@ -321,25 +321,24 @@ fn decide(scores: &[u32; 6]) -> Detected {
     }
 }
 
-/// Detects both fields of an award. A field that gives no clear answer (a short title, "nb+nn")
-/// takes the other field's answer when that one is clear and compatible.
+/// Detects both fields of an award. A Norwegian field that does not tell bokmål from nynorsk
+/// takes the other field's standard when that one is clear; an unknown field stays `und` (matched
+/// with every entry) and adds nothing to the award's language.
 pub fn detect_award(title: &str, abstract_text: &str) -> FieldLanguages {
     let t = detect(title);
     let a = detect(abstract_text);
     FieldLanguages {
-        title: inherit(t, a),
-        abstract_text: inherit(a, t),
+        title: narrow(t, a),
+        abstract_text: narrow(a, t),
     }
 }
 
-fn inherit(own: Detected, other: Detected) -> Detected {
-    if own.is_und() {
-        return other;
-    }
+fn narrow(own: Detected, other: Detected) -> Detected {
     if own.is_norwegian_either() && !other.is_und() && other.0 & own.0 == other.0 {
-        return other;
+        other
+    } else {
+        own
     }
-    own
 }
 
 #[cfg(test)]

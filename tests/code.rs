@@ -2,7 +2,7 @@
 
 use crate::util::{codes, csv_text, fixture, percent_sum, Workdir};
 
-const WIDE: [&str; 8] = [
+const WIDE: [&str; 9] = [
     "id",
     "hc",
     "hc_confidence",
@@ -10,6 +10,7 @@ const WIDE: [&str; 8] = [
     "rac_confidence",
     "review",
     "review_reasons",
+    "language",
     "evidence",
 ];
 

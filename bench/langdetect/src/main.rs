@@ -86,9 +86,9 @@ fn main() {
     }
     let award = |t: &str| {
         let (title, abs) = t.split_once('\t').unwrap_or((t, ""));
-        language::detect_award(title, abs).title.to_string()
+        language::detect_award(title, abs).award().to_string()
     };
-    report("hrcs function words, title inheriting", &award, &paired);
+    report("hrcs function words, award (title + abstract)", &award, &paired);
     for (name, det) in &detectors {
         report(name, *det, &samples);
     }
