@@ -9,7 +9,7 @@ pub mod load;
 
 use std::fmt;
 
-use crate::language::LanguageSet;
+use crate::language::{Language, LanguageSet};
 
 use crate::hrcs::breakdown::Topic;
 use crate::hrcs::{ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind};
@@ -162,6 +162,9 @@ pub struct Example {
     pub expect: bool,
     pub text: String,
     pub note: String,
+    /// The language to code the example in (`lang` column); `None` detects it. Example sentences
+    /// are too short to detect reliably, so Norwegian ones name their language.
+    pub lang: Option<Language>,
     pub location: Location,
 }
 
