@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use crate::hrcs::{
-    split, tables, HealthCategory, ResearchActivity, GROUP_COUNT, HC_COUNT, RAC_COUNT,
+    split, tables, HealthCategory, Labels, ResearchActivity, GROUP_COUNT, HC_COUNT, RAC_COUNT,
 };
 
 /// One coded award as the summary needs it.
@@ -75,26 +75,23 @@ impl Line {
             (Dimension::Rac, Some(i)) => ResearchActivity(i as u8).code().to_string(),
         }
     }
-    /// The code's name in English (official name) or Norwegian.
-    pub fn name(&self, norwegian: bool) -> String {
+    /// The code's name in the language of `labels`.
+    pub fn name(&self, labels: Labels) -> String {
         let t = tables();
         let info = match (self.dimension, self.index) {
             (_, None) => {
-                return if norwegian {
-                    "Ikke kodet (ingen tekst)".into()
-                } else {
-                    "Not coded (no text)".into()
+                return match labels {
+                    Labels::En => "Not coded (no text)",
+                    Labels::Nb => "Ikke kodet (ingen tekst)",
+                    Labels::Nn => "Ikkje koda (ingen tekst)",
                 }
+                .into()
             }
             (Dimension::Hc, Some(i)) => &t.hc[i],
             (Dimension::RacGroup, Some(i)) => &t.groups[i],
             (Dimension::Rac, Some(i)) => &t.rac[i],
         };
-        if norwegian {
-            info.nb.clone()
-        } else {
-            info.name.clone()
-        }
+        info.label(labels).to_string()
     }
 }
 

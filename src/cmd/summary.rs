@@ -46,7 +46,7 @@ pub struct SummaryArgs {
     /// table (default on a terminal), csv (default in a pipe), markdown or json
     #[arg(long, value_enum)]
     pub format: Option<SummaryFormat>,
-    /// Names of the codes in English or Norwegian (bokmål)
+    /// Names of the codes and headings in English, Norwegian bokmål or nynorsk
     #[arg(long, value_enum, default_value_t = Labels::En)]
     pub labels: Labels,
     /// Write to this file instead of standard output
@@ -62,11 +62,7 @@ pub enum SummaryFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Labels {
-    En,
-    Nb,
-}
+pub use crate::hrcs::Labels;
 
 /// One row of a coded file: what the summary and the report need.
 #[derive(Debug, Clone, Default)]
@@ -243,8 +239,7 @@ pub fn run(args: SummaryArgs) -> Result<()> {
         None if std::io::stdout().is_terminal() => SummaryFormat::Table,
         _ => SummaryFormat::Csv,
     });
-    let nb = args.labels == Labels::Nb;
-    let text = render(&file, &whole, &by, format, nb);
+    let text = render(&file, &whole, &by, format, args.labels);
     match &args.output {
         Some(path) => crate::cmd::code::AtomicFile::write_whole(path, text.as_bytes())?,
         None => {
@@ -262,7 +257,7 @@ fn amount_text(file: &CodedFile, units: i64) -> String {
 }
 
 /// A line's cells after the dimension: code, name, awards, flagged, amount, share.
-fn cells(file: &CodedFile, l: &crate::summary::Line, nb: bool) -> Vec<String> {
+fn cells(file: &CodedFile, l: &crate::summary::Line, nb: Labels) -> Vec<String> {
     vec![
         l.code(),
         l.name(nb),
@@ -278,7 +273,7 @@ fn render(
     whole: &Summary,
     by: &[(String, Summary)],
     format: SummaryFormat,
-    nb: bool,
+    nb: Labels,
 ) -> String {
     let by_name = file.by_column.clone();
     let sets: Vec<(Option<&str>, &Summary)> = if by_name.is_some() {
