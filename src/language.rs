@@ -257,7 +257,7 @@ const WORDS: [&str; 6] = [
 ];
 
 /// Words read per field: the opening of an abstract tells its language as well as the whole.
-const MAX_WORDS: usize = 80;
+const MAX_WORDS: usize = 60;
 
 fn word_table() -> &'static std::collections::HashMap<&'static str, u8> {
     static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, u8>> =
@@ -286,15 +286,42 @@ pub fn detect(text: &str) -> Detected {
         .take(MAX_WORDS);
     for w in words {
         word.clear();
-        word.extend(w.chars().flat_map(char::to_lowercase));
+        if w.is_ascii() {
+            word.push_str(w);
+            word.make_ascii_lowercase();
+        } else {
+            word.extend(w.chars().flat_map(char::to_lowercase));
+        }
         if let Some(&bits) = table.get(word.as_str()) {
             for (i, s) in scores.iter_mut().enumerate() {
                 *s += u32::from(bits >> i & 1);
+            }
+            if settled(&scores) {
+                break;
             }
         }
     }
     decide(&scores)
 }
+
+/// True once one language leads every other by [`SETTLED_LEAD`] words: reading on cannot
+/// change the answer in practice, and most abstracts settle within their first sentence.
+fn settled(scores: &[u32; 6]) -> bool {
+    let max = scores.iter().copied().max().unwrap_or(0);
+    let mut leaders = scores.iter().filter(|&&s| s == max).count();
+    if leaders > 1 {
+        return false;
+    }
+    leaders = 0;
+    for &s in scores {
+        if s + SETTLED_LEAD <= max {
+            leaders += 1;
+        }
+    }
+    leaders == scores.len() - 1
+}
+
+const SETTLED_LEAD: u32 = 6;
 
 /// The leading language when it leads clearly; Norwegian when bokmål and nynorsk lead together.
 fn decide(scores: &[u32; 6]) -> Detected {
@@ -356,5 +383,68 @@ mod tests {
         assert!(LanguageSet::parse("sv").is_err());
         assert!(no.intersects(LanguageSet::of(Language::Nn)));
         assert!(!no.intersects(LanguageSet::of(Language::En)));
+    }
+
+    #[test]
+    fn detects_fields_and_tells_neighbours_apart() {
+        let d = |t: &str| detect(t).to_string();
+        assert_eq!(
+            d("The aim of this project is to find out how the disease starts."),
+            "en"
+        );
+        assert_eq!(
+            d("Målet med prosjektet er å finne ut hvordan sykdommen starter hos barn."),
+            "nb"
+        );
+        assert_eq!(
+            d("Målet med prosjektet er å finne ut korleis sjukdommen byrjar hjå born."),
+            "nn"
+        );
+        assert_eq!(
+            d("Formålet med projektet er at finde ud af, hvordan sygdommen starter hos børn."),
+            "da"
+        );
+        assert_eq!(
+            d("Syftet med projektet är att ta reda på hur sjukdomen börjar hos barn."),
+            "sv"
+        );
+        assert_eq!(
+            d("Ziel des Projekts ist es herauszufinden, wie die Krankheit bei Kindern beginnt."),
+            "de"
+        );
+        // Too few words to tell.
+        assert_eq!(d("MRI"), "und");
+        assert_eq!(d(""), "und");
+    }
+
+    #[test]
+    fn awards_combine_fields_and_narrow_norwegian() {
+        let a = detect_award(
+            "Brystkreft hos unge kvinner",
+            "Breast cancer is the most common cancer in women and we will study it.",
+        );
+        assert_eq!(a.award().to_string(), "en+nb");
+        assert_eq!(a.match_langs()[1], LanguageSet::of(Language::En));
+        // An unknown title is matched with every entry and adds nothing to the language.
+        let a = detect_award(
+            "MRI",
+            "Vi skal undersøkje korleis sjukdommen byrjar hjå born.",
+        );
+        assert_eq!(a.award().to_string(), "nn");
+        assert_eq!(a.match_langs()[0], LanguageSet::ALL);
+        // Swedish is matched with every entry and reported as unsupported.
+        let sv = detect("Syftet med projektet är att ta reda på hur sjukdomen börjar hos barn.");
+        assert!(sv.unsupported());
+        assert_eq!(sv.match_langs(), LanguageSet::ALL);
+        assert_eq!(
+            Detected::parse("en+nb"),
+            Some(
+                detect_award(
+                    "Brystkreft hos unge kvinner",
+                    "The aim of the study is to test it."
+                )
+                .award()
+            )
+        );
     }
 }

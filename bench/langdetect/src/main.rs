@@ -12,6 +12,10 @@ use lingua::{Language as L, LanguageDetectorBuilder};
 use whatlang::{Detector, Lang};
 
 fn main() {
+    if let Some(corpus) = std::env::args().nth(2).filter(|_| std::env::args().nth(1).as_deref() == Some("--cost")) {
+        cost(&corpus);
+        return;
+    }
     let path = std::env::args()
         .nth(1)
         .unwrap_or("../language/samples.tsv".into());
@@ -151,4 +155,42 @@ fn report(name: &str, det: &dyn Fn(&str) -> String, samples: &[(String, String, 
             .collect();
         println!("          confusions: {}", c.join(", "));
     }
+}
+
+/// Cost of hrcs's detection per award on a real corpus (CSV with `abstract` and optional
+/// `title`): the median of five passes over every award.
+fn cost(path: &str) {
+    let mut r = csv::Reader::from_path(path).expect("corpus");
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x.eq_ignore_ascii_case(n));
+    let (t, a) = (col("title"), col("abstract").expect("abstract column"));
+    let awards: Vec<(String, String)> = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (t.map(|i| rec[i].to_string()).unwrap_or_default(), rec[a].to_string())
+        })
+        .collect();
+    let bytes: usize = awards.iter().map(|(t, a)| t.len() + a.len()).sum();
+    let mut times = Vec::new();
+    let mut langs = std::collections::BTreeMap::new();
+    for pass in 0..5 {
+        let t0 = Instant::now();
+        for (t, a) in &awards {
+            let l = language::detect_award(t, a).award();
+            if pass == 0 {
+                *langs.entry(l.to_string()).or_insert(0) += 1;
+            }
+        }
+        times.push(t0.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let med = times[2];
+    println!(
+        "{} awards, {} bytes on average: {:.2} us per award (median of 5 passes), languages {:?}",
+        awards.len(),
+        bytes / awards.len(),
+        med * 1e6 / awards.len() as f64,
+        langs
+    );
 }
