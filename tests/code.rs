@@ -293,6 +293,7 @@ fn long_layout_has_one_row_per_code() {
             "confidence",
             "review",
             "review_reasons",
+            "language",
             "evidence"
         ]
     );
