@@ -23,7 +23,7 @@ use crate::hrcs::{
     ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind, GROUP_COUNT, HC_COUNT,
     RAC_COUNT,
 };
-use crate::language::LanguageSet;
+use crate::language::{self, Detected, FieldLanguages, Language};
 use crate::lexicon::{ContextCue, EntryKind, Lexicon, Target};
 use crate::matcher::{Field, Hit, Matcher};
 use crate::text::word_count;
@@ -57,6 +57,8 @@ pub struct Params {
     pub aim_only_factor: f64,
     /// Treatment-kind evidence with no stage evidence (development or evaluation) counts this much.
     pub unstaged_treatment_factor: f64,
+    /// The language every field is taken to be in (`--language`); `None` detects it per field.
+    pub language: Option<Language>,
 }
 
 impl Default for Params {
@@ -79,6 +81,7 @@ impl Default for Params {
             aim_only_rac: &["7.1", "8.2"],
             aim_only_factor: 0.25,
             unstaged_treatment_factor: 0.5,
+            language: None,
         }
     }
 }
@@ -110,6 +113,9 @@ pub enum Reason {
     TooManyCategories,
     /// The input row was damaged (see the input's error column).
     RowError,
+    /// A field is written in a language with no lexicon (Swedish, Danish, German): matched with
+    /// every entry, so shared Latin and English terms still count, but not read as it should be.
+    UnsupportedLanguage,
 }
 
 impl Reason {
@@ -127,9 +133,10 @@ impl Reason {
             Reason::StandardBreakdown => "standard_breakdown",
             Reason::TooManyCategories => "too_many_categories",
             Reason::RowError => "row_error",
+            Reason::UnsupportedLanguage => "unsupported_language",
         }
     }
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 13] = [
         Reason::NoText,
         Reason::TitleOnly,
         Reason::ShortText,
@@ -142,6 +149,7 @@ impl Reason {
         Reason::StandardBreakdown,
         Reason::TooManyCategories,
         Reason::RowError,
+        Reason::UnsupportedLanguage,
     ];
 }
 
@@ -177,6 +185,8 @@ pub struct Coding {
     pub rules: Vec<String>,
     /// Topics whose standardised breakdown gave the health categories.
     pub breakdown: Vec<Topic>,
+    /// The languages the award is written in (both fields), `und` when unknown.
+    pub language: Detected,
 }
 
 impl Coding {
@@ -271,8 +281,13 @@ impl Coder {
         &self.lexicon
     }
 
-    /// Codes an award from its title and abstract.
+    /// Codes an award from its title and abstract, in the language of `--language` or detected.
     pub fn code(&self, title: &str, abstract_text: &str) -> Coding {
+        self.code_as(title, abstract_text, self.params.language)
+    }
+
+    /// Codes an award taking both fields to be in `lang`, or detecting each field's language.
+    pub fn code_as(&self, title: &str, abstract_text: &str, lang: Option<Language>) -> Coding {
         let title = if is_placeholder(title) {
             ""
         } else {
@@ -289,12 +304,22 @@ impl Coder {
                 ..Coding::default()
             };
         }
+        let langs = match lang {
+            Some(l) => FieldLanguages {
+                title: Detected::of(l),
+                abstract_text: Detected::of(l),
+            },
+            None => language::detect_award(title, abstract_text),
+        };
         HITS.with(|h| {
             let hits = &mut *h.borrow_mut();
-            // Language detection (issue 11) will narrow these to each field's languages.
             self.matcher
-                .find(title, abstract_text, [LanguageSet::ALL; 2], hits);
+                .find(title, abstract_text, langs.match_langs(), hits);
             let mut coding = self.code_hits(title, abstract_text, hits);
+            coding.language = langs.award();
+            if coding.language.unsupported() {
+                coding.reasons.push(Reason::UnsupportedLanguage);
+            }
             if abstract_text.trim().is_empty() {
                 coding.reasons.push(Reason::TitleOnly);
             }

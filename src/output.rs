@@ -38,6 +38,7 @@ pub const WIDE_COLUMNS: &[&str] = &[
     "rac_confidence",
     "review",
     "review_reasons",
+    "language",
     "evidence",
 ];
 /// Columns of the long layout.
@@ -50,6 +51,7 @@ pub const LONG_COLUMNS: &[&str] = &[
     "confidence",
     "review",
     "review_reasons",
+    "language",
     "evidence",
 ];
 
@@ -141,6 +143,7 @@ impl<W: Write> CodingWriter for CsvWriter<W> {
     fn write(&mut self, award: &Award, coding: &Coding) -> Result<()> {
         let reasons = reasons_text(coding);
         let review = if coding.review() { "true" } else { "false" };
+        let language = coding.language.to_string();
         match self.layout {
             Layout::Wide => {
                 self.write_kept(award)?;
@@ -155,6 +158,7 @@ impl<W: Write> CodingWriter for CsvWriter<W> {
                     .write_field(confidence_text(coding, coding.rac_confidence))?;
                 self.out.write_field(review)?;
                 self.out.write_field(&reasons)?;
+                self.out.write_field(&language)?;
                 self.out.write_field(evidence_text(award, coding))?;
                 self.out.write_record(None::<&[u8]>)?;
             }
@@ -196,6 +200,7 @@ impl<W: Write> CodingWriter for CsvWriter<W> {
                         "",
                         review,
                         &reasons,
+                        &language,
                         &evidence_text(award, coding),
                     ] {
                         self.out.write_field(f)?;
@@ -210,6 +215,7 @@ impl<W: Write> CodingWriter for CsvWriter<W> {
                     }
                     self.out.write_field(review)?;
                     self.out.write_field(&reasons)?;
+                    self.out.write_field(&language)?;
                     self.out.write_field(ev)?;
                     self.out.write_record(None::<&[u8]>)?;
                 }
@@ -386,6 +392,7 @@ struct JsonRecord<'a> {
     rac_confidence: Option<f64>,
     review: bool,
     review_reasons: Vec<&'static str>,
+    language: String,
     rules: &'a [String],
     row_errors: &'a [String],
 }
@@ -444,6 +451,7 @@ impl<W: Write> CodingWriter for JsonlWriter<W> {
             rac_confidence: coded.then_some(coding.rac_confidence),
             review: coding.review(),
             review_reasons: coding.reasons.iter().map(|r| r.token()).collect(),
+            language: coding.language.to_string(),
             rules: &coding.rules,
             row_errors: &award.problems,
         };

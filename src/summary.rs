@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use crate::hrcs::{
-    split, tables, HealthCategory, ResearchActivity, GROUP_COUNT, HC_COUNT, RAC_COUNT,
+    split, tables, HealthCategory, Labels, ResearchActivity, GROUP_COUNT, HC_COUNT, RAC_COUNT,
 };
 
 /// One coded award as the summary needs it.
@@ -75,26 +75,23 @@ impl Line {
             (Dimension::Rac, Some(i)) => ResearchActivity(i as u8).code().to_string(),
         }
     }
-    /// The code's name in English (official name) or Norwegian.
-    pub fn name(&self, norwegian: bool) -> String {
+    /// The code's name in the language of `labels`.
+    pub fn name(&self, labels: Labels) -> String {
         let t = tables();
         let info = match (self.dimension, self.index) {
             (_, None) => {
-                return if norwegian {
-                    "Ikke kodet (ingen tekst)".into()
-                } else {
-                    "Not coded (no text)".into()
+                return match labels {
+                    Labels::En => "Not coded (no text)",
+                    Labels::Nb => "Ikke kodet (ingen tekst)",
+                    Labels::Nn => "Ikkje koda (ingen tekst)",
                 }
+                .into()
             }
             (Dimension::Hc, Some(i)) => &t.hc[i],
             (Dimension::RacGroup, Some(i)) => &t.groups[i],
             (Dimension::Rac, Some(i)) => &t.rac[i],
         };
-        if norwegian {
-            info.nb.clone()
-        } else {
-            info.name.clone()
-        }
+        info.label(labels).to_string()
     }
 }
 
@@ -238,6 +235,54 @@ pub fn parse_minor_units(cell: &str) -> Option<i64> {
         cents += 1;
     }
     whole.checked_mul(100)?.checked_add(cents)
+}
+
+/// The regional health authorities' table: one line per research activity group with its share
+/// of the funding in tenths of a percent and its amount in tenths of a million, both split by largest remainders so the lines add up to 100.0 % and to the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupTable<'a> {
+    pub lines: Vec<(&'a Line, i64, i64)>,
+    /// The total in tenths of a million.
+    pub total: i64,
+}
+
+/// `decimals`: the amounts are in minor units (hundredths), else in whole units.
+pub fn group_table(s: &Summary, decimals: bool) -> GroupTable<'_> {
+    let lines: Vec<&Line> = s
+        .lines
+        .iter()
+        .filter(|l| l.dimension == Dimension::RacGroup && l.awards > 0)
+        .collect();
+    let weights: Vec<i64> = lines.iter().map(|l| l.amount).collect();
+    // Tenths of a million; half rounds up: 1 073.55 million is 1 073.6.
+    let tenth = if decimals { 10_000_000 } else { 100_000 };
+    let total = (s.total + tenth / 2).div_euclid(tenth);
+    let permille = apportion(1000, &weights);
+    let millions = apportion(total, &weights);
+    GroupTable {
+        lines: lines
+            .into_iter()
+            .zip(permille)
+            .zip(millions)
+            .map(|((l, p), m)| (l, p, m))
+            .collect(),
+        total,
+    }
+}
+
+/// Tenths as a Norwegian number: 10736 is "1 073,6" (spaces between thousands, decimal comma).
+pub fn format_tenths_nb(tenths: i64) -> String {
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.unsigned_abs();
+    let whole = (t / 10).to_string();
+    let mut out = String::from(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    format!("{out},{}", t % 10)
 }
 
 /// Writes an amount: minor units as a decimal (`123456` as `1234.56`) when `decimals`, else

@@ -2,7 +2,7 @@
 
 use crate::util::{codes, csv_text, fixture, percent_sum, Workdir};
 
-const WIDE: [&str; 8] = [
+const WIDE: [&str; 9] = [
     "id",
     "hc",
     "hc_confidence",
@@ -10,6 +10,7 @@ const WIDE: [&str; 8] = [
     "rac_confidence",
     "review",
     "review_reasons",
+    "language",
     "evidence",
 ];
 
@@ -294,6 +295,7 @@ fn long_layout_has_one_row_per_code() {
             "confidence",
             "review",
             "review_reasons",
+            "language",
             "evidence"
         ]
     );

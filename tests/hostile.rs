@@ -711,6 +711,8 @@ fn a_pipe_separated_file_gets_delimiter_advice() {
     wd.write("in.csv", "id|title|abstract\n1|Asthma|lungs\n");
     let run = wd.run(&["code", "in.csv"]).fails(2);
     assert!(run.stderr.contains("--delimiter '|'"), "{}", run.stderr);
+}
+
 /// A tiny UKHRA gold file: ids, text and one health category each with its percent.
 fn ukhra_gold(rows: &[(&str, &str, &str, &str, &str)]) -> String {
     let mut s = String::from("id,title,abstract,HC_1,HC_1%,HC_2,HC_2%,RA_1,RA_1%\n");

@@ -187,3 +187,41 @@ fn the_report_renders_in_headless_chromium() {
     );
     assert!(dom.contains("id=\"total-awards\">40<"));
 }
+
+#[test]
+fn the_norwegian_report_renders_in_headless_chromium() {
+    let Some(browser) = chromium() else { return };
+    let wd = Workdir::new();
+    coded_fixture(&wd);
+    wd.run(&[
+        "report",
+        "coded.csv",
+        "--amount",
+        "AwardAmount",
+        "--labels",
+        "nb",
+        "-o",
+        "rapport.html",
+    ])
+    .ok();
+    let url = format!("file://{}", wd.path("rapport.html").display());
+    let dom = headless(browser, &wd)
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    for words in [
+        "HRCS-rapport for porteføljen",
+        "Samlet finansiering",
+        "Helsekategorier",
+        "Til gjennomgang",
+        "Opphav",
+        "43\u{2009}232\u{2009}800",
+    ] {
+        assert!(dom.contains(words), "{words} in the rendered page");
+    }
+    // Shares with a decimal comma; no English headings left.
+    assert!(dom.contains("8,82"), "decimal comma");
+    assert!(!dom.contains("Review queue") && !dom.contains("Health categories"));
+}

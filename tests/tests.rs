@@ -9,6 +9,7 @@ mod diff;
 mod eval;
 mod formats;
 mod hostile;
+mod language;
 mod lexicon;
 mod properties;
 mod report;

@@ -11,6 +11,7 @@ use crate::coding::{Coder, Params};
 use crate::error::UsageError;
 use crate::hrcs::split::SplitPolicy;
 use crate::input::{Input, InputArgs, InputSpec, ReadOptions};
+use crate::language::Language;
 use crate::lexicon::{load_default, load_dir, Lexicon};
 use crate::output::{self, Layout, OutputFormat};
 use crate::pipeline::{self, RunOptions};
@@ -63,6 +64,9 @@ pub struct CodeArgs {
     /// equal: HRCS equal splits; weighted: 75/25, 66.67/33.33 or 50/25/25 where evidence clearly differs
     #[arg(long, value_enum, default_value_t = SplitArg::Equal)]
     pub splits: SplitArg,
+    /// Language of the titles and abstracts; auto detects it per field (docs/language.md)
+    #[arg(long, value_enum, default_value_t = LanguageArg::Auto)]
+    pub language: LanguageArg,
     /// Coding threads (default: one per core)
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<std::num::NonZeroUsize>,
@@ -80,6 +84,26 @@ pub struct CodeArgs {
 pub enum SplitArg {
     Equal,
     Weighted,
+}
+
+/// `--language`: a language for every field, or detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LanguageArg {
+    Auto,
+    En,
+    Nb,
+    Nn,
+}
+
+impl LanguageArg {
+    pub fn language(self) -> Option<Language> {
+        match self {
+            LanguageArg::Auto => None,
+            LanguageArg::En => Some(Language::En),
+            LanguageArg::Nb => Some(Language::Nb),
+            LanguageArg::Nn => Some(Language::Nn),
+        }
+    }
 }
 
 /// Everything a coding run needs, resolved from the arguments.
@@ -105,6 +129,7 @@ impl CodeConfig {
                 SplitArg::Equal => SplitPolicy::Equal,
                 SplitArg::Weighted => SplitPolicy::Weighted,
             },
+            language: args.language.language(),
             ..Params::default()
         };
         let stderr_tty = std::io::stderr().is_terminal();

@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
-use crate::hrcs::{tables, ActivityGroup, CodeInfo};
+use crate::hrcs::{tables, ActivityGroup, CodeInfo, Labels};
 
 pub const ABOUT: &str = "Print the HRCS health categories and research activity codes";
 
@@ -14,7 +14,11 @@ pub const EXAMPLES: &str = "\
 Examples:
   hrcs codes
   hrcs codes --dimension hc --format csv
-  hrcs codes --format json > hrcs-codes.json";
+  hrcs codes --format json > hrcs-codes.json
+  hrcs codes --labels nn
+
+--labels names the codes in the table in Norwegian; CSV and JSON always carry the English name
+and both Norwegian labels (columns name, nb, nn).";
 
 #[derive(Debug, Args)]
 #[command(about = ABOUT, after_help = EXAMPLES)]
@@ -25,6 +29,9 @@ pub struct CodesArgs {
     /// Which codes to print
     #[arg(long, value_enum, default_value_t = Dimension::All)]
     pub dimension: Dimension,
+    /// Language of the names in the table: English, Norwegian bokmål or nynorsk
+    #[arg(long, value_enum, default_value_t = Labels::En)]
+    pub labels: Labels,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,6 +56,7 @@ struct Row<'a> {
     name: &'a str,
     id: &'a str,
     nb: &'a str,
+    nn: &'a str,
     group: Option<&'a str>,
 }
 
@@ -61,6 +69,7 @@ fn rows(dimension: Dimension) -> Vec<Row<'static>> {
         name: &c.name,
         id: &c.id,
         nb: &c.nb,
+        nn: &c.nn,
         group,
     };
     let mut out = Vec::new();
@@ -92,9 +101,9 @@ pub fn run(args: CodesArgs) -> Result<()> {
     match format {
         TableFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(["dimension", "code", "short", "name", "id", "nb"])?;
+            w.write_record(["dimension", "code", "short", "name", "id", "nb", "nn"])?;
             for r in &rows {
-                w.write_record([r.dimension, r.code, r.short, r.name, r.id, r.nb])?;
+                w.write_record([r.dimension, r.code, r.short, r.name, r.id, r.nb, r.nn])?;
             }
             w.flush()?;
         }
@@ -103,10 +112,19 @@ pub fn run(args: CodesArgs) -> Result<()> {
             writeln!(out)?;
         }
         TableFormat::Table => {
-            let header = ["code", "short name", "name", "id", "Norwegian"];
+            // English: the official name beside the bokmål label; Norwegian: the label alone.
+            let header = match args.labels {
+                Labels::En => ["code", "short name", "name", "id", "Norwegian"],
+                Labels::Nb => ["kode", "kortnavn", "navn", "id", ""],
+                Labels::Nn => ["kode", "kortnamn", "namn", "id", ""],
+            };
             let cells: Vec<[&str; 5]> = rows
                 .iter()
-                .map(|r| [r.code, r.short, r.name, r.id, r.nb])
+                .map(|r| match args.labels {
+                    Labels::En => [r.code, r.short, r.name, r.id, r.nb],
+                    Labels::Nb => [r.code, r.short, r.nb, r.id, ""],
+                    Labels::Nn => [r.code, r.short, r.nn, r.id, ""],
+                })
                 .collect();
             let mut widths = header.map(|h| h.chars().count());
             for c in &cells {

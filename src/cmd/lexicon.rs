@@ -53,8 +53,9 @@ pub fn failing_examples(coder: &Coder, examples: &[Example]) -> Vec<String> {
     examples
         .iter()
         .filter_map(|ex| {
-            // Examples are short, title-like texts: coded as a title.
-            let coding = coder.code(&ex.text, "");
+            // Examples are short, title-like texts: coded as a title, in the example's `lang`
+            // when it names one.
+            let coding = coder.code_as(&ex.text, "", ex.lang);
             let has = coding_has(&coding, ex.target);
             (has != ex.expect).then(|| {
                 format!(

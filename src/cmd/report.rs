@@ -11,6 +11,7 @@ use clap::Args;
 use crate::cmd::summary::{read_coded, summaries, CodedFile, CodedRow, Labels};
 use crate::estimate::{Corrected, Correction};
 use crate::hrcs::split::format_percent;
+use crate::hrcs::Labels as L;
 use crate::summary::{format_minor_units, Dimension, Line, Summary};
 
 pub const ABOUT: &str =
@@ -38,7 +39,7 @@ pub struct ReportArgs {
     /// Column with each award's funding (pass it through with `hrcs code --keep`)
     #[arg(long, value_name = "COL")]
     pub amount: Option<String>,
-    /// Names of the codes in English or Norwegian (bokmål)
+    /// Language of the whole report: English, Norwegian bokmål or nynorsk
     #[arg(long, value_enum, default_value_t = Labels::En)]
     pub labels: Labels,
     /// At most this many flagged awards in the review queue
@@ -68,7 +69,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let html = render(
         &file,
         &provenance,
-        args.labels == Labels::Nb,
+        args.labels,
         args.max_review,
         checked.as_ref().map(|c| &c.correction),
     );
@@ -121,6 +122,215 @@ fn group_digits(n: &str) -> String {
         Some(f) => format!("{sign}{out}.{f}"),
         None => format!("{sign}{out}"),
     }
+}
+
+/// The report's words in one language: every heading, legend, table head and note.
+struct Words {
+    html_title: &'static str,
+    heading: &'static str,
+    coded_with: &'static str,
+    awards: &'static str,
+    total_funding: &'static str,
+    flagged: &'static str,
+    hc: &'static str,
+    groups: &'static str,
+    racs: &'static str,
+    legend_funding: &'static str,
+    legend_equivalents: &'static str,
+    legend_awards: &'static str,
+    what_money: &'static str,
+    what_count: &'static str,
+    labelled: &'static str,
+    award_one: &'static str,
+    award_many: &'static str,
+    th_code: &'static str,
+    th_name: &'static str,
+    th_awards: &'static str,
+    th_flagged: &'static str,
+    th_funding: &'static str,
+    th_equivalents: &'static str,
+    th_share: &'static str,
+    review: &'static str,
+    /// "{total} ... {shown} ...": filled by [`fill`].
+    review_intro: &'static str,
+    review_rest: &'static str,
+    no_title: &'static str,
+    confidence: &'static str,
+    line: &'static str,
+    evidence: &'static str,
+    provenance: &'static str,
+    p_input: &'static str,
+    p_tool: &'static str,
+    p_lexicon: &'static str,
+    p_date: &'static str,
+    p_amounts: &'static str,
+    amounts_column: &'static str,
+    amounts_none: &'static str,
+    note: &'static str,
+    chart: &'static str,
+    /// Decimal separator of numbers ("1 073,6" in Norwegian).
+    decimal: char,
+}
+
+const EN: Words = Words {
+    html_title: "HRCS report",
+    heading: "HRCS portfolio report",
+    coded_with: "coded with the UKCRC Health Research Classification System",
+    awards: "Awards",
+    total_funding: "Total funding",
+    flagged: "Flagged for review",
+    hc: "Health categories",
+    groups: "Research activity groups",
+    racs: "Research activity codes",
+    legend_funding: "funding (apportioned)",
+    legend_equivalents: "award equivalents (apportioned)",
+    legend_awards: "awards with the code",
+    what_money: "funding and awards",
+    what_count: "awards (apportioned) and awards (any share)",
+    labelled: "every bar is labelled with its value",
+    award_one: "award",
+    award_many: "awards",
+    th_code: "code",
+    th_name: "name",
+    th_awards: "awards",
+    th_flagged: "flagged",
+    th_funding: "funding",
+    th_equivalents: "award equivalents",
+    th_share: "share %",
+    review: "Review queue",
+    review_intro: "{total} award(s) flagged for review; {shown} shown, lowest confidence first.",
+    review_rest: " The other {rest} are in the coded file (column <code>review</code>).",
+    no_title: "(no title)",
+    confidence: "confidence",
+    line: "line",
+    evidence: "evidence",
+    provenance: "Provenance",
+    p_input: "input",
+    p_tool: "tool",
+    p_lexicon: "lexicon set",
+    p_date: "date",
+    p_amounts: "amounts",
+    amounts_column: "column",
+    amounts_none: "none: each award counts as one",
+    note: "Percentages split each award's amount between its codes in whole units, the remainder \
+           to the largest shares, so every table adds up exactly to the total.",
+    chart: "bar chart",
+    decimal: '.',
+};
+
+const NB: Words = Words {
+    html_title: "HRCS-rapport",
+    heading: "HRCS-rapport for porteføljen",
+    coded_with: "kodet med UKCRC Health Research Classification System (HRCS)",
+    awards: "Prosjekter",
+    total_funding: "Samlet finansiering",
+    flagged: "Merket for gjennomgang",
+    hc: "Helsekategorier",
+    groups: "Forskningsaktivitetsgrupper",
+    racs: "Forskningsaktivitetskoder",
+    legend_funding: "finansiering (fordelt)",
+    legend_equivalents: "prosjektekvivalenter (fordelt)",
+    legend_awards: "prosjekter med koden",
+    what_money: "finansiering og prosjekter",
+    what_count: "prosjekter (fordelt) og prosjekter (med en andel)",
+    labelled: "hver stolpe er merket med verdien sin",
+    award_one: "prosjekt",
+    award_many: "prosjekter",
+    th_code: "kode",
+    th_name: "navn",
+    th_awards: "prosjekter",
+    th_flagged: "merket",
+    th_funding: "finansiering",
+    th_equivalents: "prosjektekvivalenter",
+    th_share: "andel %",
+    review: "Til gjennomgang",
+    review_intro:
+        "{total} prosjekt(er) merket for gjennomgang; {shown} vist, lavest konfidens først.",
+    review_rest: " De øvrige {rest} står i den kodede filen (kolonnen <code>review</code>).",
+    no_title: "(ingen tittel)",
+    confidence: "konfidens",
+    line: "linje",
+    evidence: "grunnlag",
+    provenance: "Opphav",
+    p_input: "inndata",
+    p_tool: "verktøy",
+    p_lexicon: "leksikonsett",
+    p_date: "dato",
+    p_amounts: "beløp",
+    amounts_column: "kolonnen",
+    amounts_none: "ingen: hvert prosjekt teller som ett",
+    note: "Prosentene fordeler hvert prosjekts beløp mellom kodene i hele enheter, med resten til \
+           de største andelene, slik at hver tabell summerer nøyaktig til totalen.",
+    chart: "stolpediagram",
+    decimal: ',',
+};
+
+const NN: Words = Words {
+    html_title: "HRCS-rapport",
+    heading: "HRCS-rapport for porteføljen",
+    coded_with: "koda med UKCRC Health Research Classification System (HRCS)",
+    awards: "Prosjekt",
+    total_funding: "Samla finansiering",
+    flagged: "Merkt for gjennomgang",
+    hc: "Helsekategoriar",
+    groups: "Forskingsaktivitetsgrupper",
+    racs: "Forskingsaktivitetskodar",
+    legend_funding: "finansiering (fordelt)",
+    legend_equivalents: "prosjektekvivalentar (fordelt)",
+    legend_awards: "prosjekt med koden",
+    what_money: "finansiering og prosjekt",
+    what_count: "prosjekt (fordelt) og prosjekt (med ein del)",
+    labelled: "kvar stolpe er merkt med verdien sin",
+    award_one: "prosjekt",
+    award_many: "prosjekt",
+    th_code: "kode",
+    th_name: "namn",
+    th_awards: "prosjekt",
+    th_flagged: "merkte",
+    th_funding: "finansiering",
+    th_equivalents: "prosjektekvivalentar",
+    th_share: "del %",
+    review: "Til gjennomgang",
+    review_intro: "{total} prosjekt merkte for gjennomgang; {shown} viste, lågast konfidens først.",
+    review_rest: " Dei andre {rest} står i den koda fila (kolonnen <code>review</code>).",
+    no_title: "(ingen tittel)",
+    confidence: "konfidens",
+    line: "linje",
+    evidence: "grunnlag",
+    provenance: "Opphav",
+    p_input: "inndata",
+    p_tool: "verktøy",
+    p_lexicon: "leksikonsett",
+    p_date: "dato",
+    p_amounts: "beløp",
+    amounts_column: "kolonnen",
+    amounts_none: "ingen: kvart prosjekt tel som eitt",
+    note: "Prosentane fordeler beløpet til kvart prosjekt mellom kodane i heile einingar, med \
+           resten til dei største delane, slik at kvar tabell summerer nøyaktig til totalen.",
+    chart: "stolpediagram",
+    decimal: ',',
+};
+
+fn words(labels: Labels) -> &'static Words {
+    match labels {
+        L::En => &EN,
+        L::Nb => &NB,
+        L::Nn => &NN,
+    }
+}
+
+/// A number in the report's language: "1234.5" becomes "1 234,5" in Norwegian.
+fn number(w: &Words, n: &str) -> String {
+    group_digits(n).replace('.', &w.decimal.to_string())
+}
+
+/// Fills `{name}` slots of a sentence.
+fn fill(template: &str, slots: &[(&str, String)]) -> String {
+    let mut s = template.to_string();
+    for (k, v) in slots {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
 }
 
 fn esc(s: &str) -> String {
@@ -182,55 +392,59 @@ footer { margin-top: 2rem; font-size: 0.8rem; color: var(--muted); }
 }
 "#;
 
-/// The report as one HTML document.
+/// The report as one HTML document, every word in the language of `labels`.
 pub fn render(
     file: &CodedFile,
     p: &Provenance,
-    nb: bool,
+    labels: Labels,
     max_review: usize,
     correction: Option<&Correction>,
 ) -> String {
+    let w = words(labels);
     let (s, _) = summaries(file);
     let money = file.amount_column.is_some();
-    let amount = |units: i64| group_digits(&format_minor_units(units, file.decimals));
+    let amount = |units: i64| number(w, &format_minor_units(units, file.decimals));
     let mut h = String::with_capacity(64 * 1024);
-    let lang = if nb { "nb" } else { "en" };
     let _ = write!(
         h,
-        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>HRCS report: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+         <title>{}: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        labels.code(),
+        w.html_title,
         esc(&p.input)
     );
     let _ = write!(
         h,
-        "<header>\n<h1>HRCS portfolio report</h1>\n<p class=\"lead\">{} coded with the UKCRC \
-         Health Research Classification System</p>\n",
-        esc(&p.input)
+        "<header>\n<h1>{}</h1>\n<p class=\"lead\">{} {}</p>\n",
+        w.heading,
+        esc(&p.input),
+        w.coded_with
     );
     let _ = write!(h, "<div class=\"totals\">");
     let _ = write!(
         h,
-        "<div class=\"total\">Awards<b id=\"total-awards\">{}</b></div>",
-        s.awards
+        "<div class=\"total\">{}<b id=\"total-awards\">{}</b></div>",
+        w.awards, s.awards
     );
     if let Some(col) = &file.amount_column {
         let _ = write!(
             h,
-            "<div class=\"total\">Total funding ({})<b id=\"total-amount\">{}</b></div>",
+            "<div class=\"total\">{} ({})<b id=\"total-amount\">{}</b></div>",
+            w.total_funding,
             esc(col),
             amount(s.total)
         );
     }
     let _ = write!(
         h,
-        "<div class=\"total\">Flagged for review<b id=\"total-flagged\">{}</b></div></div>\n</header>\n",
-        s.flagged
+        "<div class=\"total\">{}<b id=\"total-flagged\">{}</b></div></div>\n</header>\n",
+        w.flagged, s.flagged
     );
-    let words = crate::estimate::words(nb);
+    let ew = crate::estimate::words(labels.norwegian());
     let note = match correction {
-        Some(c) => format!("{} {}", words.corrected_from(c), words.error_bars),
-        None => words.uncorrected.to_string(),
+        Some(c) => format!("{} {}", ew.corrected_from(c), ew.error_bars),
+        None => ew.uncorrected.to_string(),
     };
     let _ = writeln!(
         h,
@@ -238,26 +452,21 @@ pub fn render(
         esc(&note)
     );
 
-    for (d, title) in [
-        (Dimension::Hc, "Health categories"),
-        (Dimension::RacGroup, "Research activity groups"),
-    ] {
+    for (d, title) in [(Dimension::Hc, w.hc), (Dimension::RacGroup, w.groups)] {
         let lines: Vec<&Line> = s.lines.iter().filter(|l| l.dimension == d).collect();
         let _ = writeln!(h, "<section>\n<h2>{title}</h2>");
-        let what = if money {
-            "funding and awards"
-        } else {
-            "awards (apportioned) and awards (any share)"
-        };
+        let what = if money { w.what_money } else { w.what_count };
         let _ = writeln!(
             h,
             "<p class=\"legend\"><span><span class=\"swatch\" style=\"background:{FUNDING}\"></span>{}</span>\
-             <span><span class=\"swatch\" style=\"background:{AWARDS}\"></span>awards with the code</span> \
-             ({what}; every bar is labelled with its value)</p>",
-            if money { "funding (apportioned)" } else { "award equivalents (apportioned)" }
+             <span><span class=\"swatch\" style=\"background:{AWARDS}\"></span>{}</span> \
+             ({what}; {})</p>",
+            if money { w.legend_funding } else { w.legend_equivalents },
+            w.legend_awards,
+            w.labelled
         );
-        h.push_str(&chart(&lines, &s, nb, &amount, correction));
-        h.push_str(&summary_table(&lines, nb, money, &amount));
+        h.push_str(&chart(&lines, &s, labels, &amount, correction));
+        h.push_str(&summary_table(&lines, labels, money, &amount));
         h.push_str("</section>\n");
     }
     let rac: Vec<&Line> = s
@@ -265,31 +474,36 @@ pub fn render(
         .iter()
         .filter(|l| l.dimension == Dimension::Rac && l.awards > 0)
         .collect();
-    let _ = writeln!(h, "<section>\n<h2>Research activity codes</h2>");
-    h.push_str(&summary_table(&rac, nb, money, &amount));
+    let _ = writeln!(h, "<section>\n<h2>{}</h2>", w.racs);
+    h.push_str(&summary_table(&rac, labels, money, &amount));
     h.push_str("</section>\n");
 
-    h.push_str(&review_queue(file, max_review));
+    h.push_str(&review_queue(file, max_review, w));
 
     let _ = write!(
         h,
-        "<footer>\n<h2>Provenance</h2>\n<table id=\"provenance\">\
-         <tr><th>input</th><td>{}</td></tr>\
-         <tr><th>tool</th><td>{}</td></tr>\
-         <tr><th>lexicon set</th><td>{}</td></tr>\
-         <tr><th>date</th><td>{}</td></tr>\
-         <tr><th>amounts</th><td>{}</td></tr></table>\n\
-         <p>Percentages split each award's amount between its codes in whole units, the remainder \
-         to the largest shares, so every table adds up exactly to the total.</p>\n</footer>\n\
-         </body>\n</html>\n",
+        "<footer>\n<h2>{}</h2>\n<table id=\"provenance\">\
+         <tr><th>{}</th><td>{}</td></tr>\
+         <tr><th>{}</th><td>{}</td></tr>\
+         <tr><th>{}</th><td>{}</td></tr>\
+         <tr><th>{}</th><td>{}</td></tr>\
+         <tr><th>{}</th><td>{}</td></tr></table>\n\
+         <p>{}</p>\n</footer>\n</body>\n</html>\n",
+        w.provenance,
+        w.p_input,
         esc(&p.input),
+        w.p_tool,
         esc(&p.tool),
+        w.p_lexicon,
         esc(&p.lexicon),
+        w.p_date,
         esc(&p.date),
+        w.p_amounts,
         match &file.amount_column {
-            Some(c) => format!("column {}", esc(c)),
-            None => "none: each award counts as one".into(),
-        }
+            Some(c) => format!("{} {}", w.amounts_column, esc(c)),
+            None => w.amounts_none.into(),
+        },
+        w.note
     );
     h
 }
@@ -299,10 +513,11 @@ pub fn render(
 fn chart(
     lines: &[&Line],
     s: &Summary,
-    nb: bool,
+    labels: Labels,
     amount: &dyn Fn(i64) -> String,
     correction: Option<&Correction>,
 ) -> String {
+    let w = words(labels);
     let shown: Vec<&&Line> = lines.iter().filter(|l| l.awards > 0).collect();
     let max_amount = shown.iter().map(|l| l.amount).max().unwrap_or(0).max(1) as f64;
     let max_awards = shown.iter().map(|l| l.awards).max().unwrap_or(0).max(1) as f64;
@@ -311,13 +526,14 @@ fn chart(
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"chart\" viewBox=\"0 0 860 {height}\" role=\"img\" aria-label=\"bar chart\">"
+        "<svg class=\"chart\" viewBox=\"0 0 860 {height}\" role=\"img\" aria-label=\"{}\">",
+        w.chart
     );
     for (i, l) in shown.iter().enumerate() {
         let y = i as f64 * row_h + 5.0;
         let name = match l.dimension {
-            Dimension::Hc => l.name(nb),
-            _ => format!("{} {}", l.code(), l.name(nb)),
+            Dimension::Hc => l.name(labels),
+            _ => format!("{} {}", l.code(), l.name(labels)),
         };
         let name = if name.chars().count() > 46 {
             format!("{}…", name.chars().take(45).collect::<String>())
@@ -327,15 +543,23 @@ fn chart(
         let wa = bar_w * l.amount as f64 / max_amount;
         let wn = bar_w * l.awards as f64 / max_awards;
         let corrected = correction.and_then(|c| c.get(l.dimension, l.index));
+        // "(12.5%)" in English, "(12,5 %)" in Norwegian.
+        let space = if w.decimal == ',' { " " } else { "" };
+        let pct = |x: f64| number(w, &format!("{x:.1}"));
         let share = match corrected {
             Some(c) if s.total > 0 => format!(
-                " ({}%; corrected {:.1}%, {:.1}-{:.1})",
-                format_percent(l.share),
-                c.share,
-                c.low,
-                c.high
+                " ({}{space}%; {} {}{space}%, {}–{})",
+                number(w, &format_percent(l.share)),
+                if labels.norwegian() {
+                    "korrigert"
+                } else {
+                    "corrected"
+                },
+                pct(c.share),
+                pct(c.low),
+                pct(c.high)
             ),
-            _ if s.total > 0 => format!(" ({}%)", format_percent(l.share)),
+            _ if s.total > 0 => format!(" ({}{space}%)", number(w, &format_percent(l.share))),
             _ => String::new(),
         };
         if let Some(c) = corrected {
@@ -347,7 +571,7 @@ fn chart(
              <rect x=\"{label_w}\" y=\"{:.1}\" width=\"{wa:.1}\" height=\"11\" fill=\"{FUNDING}\"/>\
              <text x=\"{:.1}\" y=\"{:.1}\">{}{}</text>\
              <rect x=\"{label_w}\" y=\"{:.1}\" width=\"{wn:.1}\" height=\"11\" fill=\"{AWARDS}\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\">{} award{}</text>",
+             <text x=\"{:.1}\" y=\"{:.1}\">{} {}</text>",
             y + 15.0,
             esc(&name),
             y + 1.0,
@@ -359,7 +583,11 @@ fn chart(
             label_w + wn + 4.0,
             y + 22.5,
             l.awards,
-            if l.awards == 1 { "" } else { "s" }
+            if l.awards == 1 {
+                w.award_one
+            } else {
+                w.award_many
+            }
         );
     }
     svg.push_str("</svg>\n");
@@ -388,17 +616,24 @@ fn error_bar(c: &Corrected, total: i64, max_amount: f64, x0: f64, width: f64, y:
     )
 }
 
-fn summary_table(lines: &[&Line], nb: bool, money: bool, amount: &dyn Fn(i64) -> String) -> String {
+fn summary_table(
+    lines: &[&Line],
+    labels: Labels,
+    money: bool,
+    amount: &dyn Fn(i64) -> String,
+) -> String {
+    let w = words(labels);
     let mut t = String::new();
     let head = if money {
-        "funding"
+        w.th_funding
     } else {
-        "award equivalents"
+        w.th_equivalents
     };
     let _ = write!(
         t,
-        "<table><thead><tr><th>code</th><th>name</th><th class=\"n\">awards</th>\
-         <th class=\"n\">flagged</th><th class=\"n\">{head}</th><th class=\"n\">share %</th></tr></thead><tbody>"
+        "<table><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th>\
+         <th class=\"n\">{}</th><th class=\"n\">{head}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        w.th_code, w.th_name, w.th_awards, w.th_flagged, w.th_share
     );
     for l in lines {
         let _ = write!(
@@ -406,11 +641,11 @@ fn summary_table(lines: &[&Line], nb: bool, money: bool, amount: &dyn Fn(i64) ->
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             esc(&l.code()),
-            esc(&l.name(nb)),
+            esc(&l.name(labels)),
             l.awards,
             l.flagged,
             esc(&amount(l.amount)),
-            format_percent(l.share)
+            number(w, &format_percent(l.share))
         );
     }
     t.push_str("</tbody></table>\n");
@@ -418,7 +653,7 @@ fn summary_table(lines: &[&Line], nb: bool, money: bool, amount: &dyn Fn(i64) ->
 }
 
 /// The flagged awards, lowest confidence first, capped.
-fn review_queue(file: &CodedFile, max: usize) -> String {
+fn review_queue(file: &CodedFile, max: usize, w: &Words) -> String {
     let mut flagged: Vec<&CodedRow> = file.rows.iter().filter(|r| r.award.flagged).collect();
     let conf = |r: &CodedRow| -> f64 {
         let a: f64 = r.hc_confidence.parse().unwrap_or(0.0);
@@ -429,24 +664,27 @@ fn review_queue(file: &CodedFile, max: usize) -> String {
     flagged.sort_by(|a, b| conf(a).total_cmp(&conf(b)));
     let total = flagged.len();
     let mut h = String::new();
-    let _ = writeln!(h, "<section id=\"review\">\n<h2>Review queue</h2>");
+    let _ = writeln!(h, "<section id=\"review\">\n<h2>{}</h2>", w.review);
+    let rest = if total > max {
+        fill(w.review_rest, &[("rest", (total - max).to_string())])
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         h,
-        "<p>{total} award(s) flagged for review; {} shown, lowest confidence first.{}</p>",
-        total.min(max),
-        if total > max {
-            format!(
-                " The other {} are in the coded file (column <code>review</code>).",
-                total - max
-            )
-        } else {
-            String::new()
-        }
+        "<p>{}{rest}</p>",
+        fill(
+            w.review_intro,
+            &[
+                ("total", total.to_string()),
+                ("shown", total.min(max).to_string())
+            ]
+        )
     );
     for r in flagged.into_iter().take(max) {
         let terms = evidence_terms(&r.evidence);
         let title = if r.title.is_empty() {
-            "(no title)".to_string()
+            w.no_title.to_string()
         } else {
             highlight(&r.title, &terms)
         };
@@ -456,22 +694,31 @@ fn review_queue(file: &CodedFile, max: usize) -> String {
             esc(&r.award.id),
             title
         );
+        // Codes, reasons and evidence stay the stable tokens of the coded file; confidences
+        // are numbers in the report's language.
         let _ = write!(
             h,
-            "<p class=\"codes\"><b>HC</b> {} <span class=\"meta\">(confidence {})</span> · <b>RAC</b> {} \
-             <span class=\"meta\">(confidence {})</span></p>",
+            "<p class=\"codes\"><b>HC</b> {} <span class=\"meta\">({} {})</span> · <b>RAC</b> {} \
+             <span class=\"meta\">({} {})</span></p>",
             esc(&r.hc_cell.replace(';', "; ")),
-            esc(&r.hc_confidence),
+            w.confidence,
+            esc(&number(w, &r.hc_confidence)),
             esc(&r.rac_cell.replace(';', "; ")),
-            esc(&r.rac_confidence)
+            w.confidence,
+            esc(&number(w, &r.rac_confidence))
         );
         let _ = write!(h, "<p class=\"meta\">");
         for reason in r.reasons.split(';').filter(|x| !x.is_empty()) {
             let _ = write!(h, "<span class=\"reason\">{}</span>", esc(reason));
         }
-        let _ = write!(h, " line {}</p>", r.line);
+        let _ = write!(h, " {} {}</p>", w.line, r.line);
         if !r.evidence.is_empty() {
-            let _ = write!(h, "<p class=\"meta\">evidence: {}</p>", esc(&r.evidence));
+            let _ = write!(
+                h,
+                "<p class=\"meta\">{}: {}</p>",
+                w.evidence,
+                esc(&r.evidence)
+            );
         }
         if !r.text.is_empty() {
             let text: String = if r.text.chars().count() > 4000 {

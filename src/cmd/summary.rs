@@ -14,7 +14,8 @@ use crate::error::UsageError;
 use crate::estimate::{Corrected, Correction};
 use crate::hrcs::{HealthCategory, ResearchActivity};
 use crate::summary::{
-    format_minor_units, parse_minor_units, parse_shares, summarise, CodedAward, Dimension, Summary,
+    format_minor_units, format_tenths_nb, parse_minor_units, parse_shares, summarise, CodedAward,
+    Dimension, Summary,
 };
 
 pub const ABOUT: &str =
@@ -47,7 +48,7 @@ pub struct SummaryArgs {
     /// table (default on a terminal), csv (default in a pipe), markdown or json
     #[arg(long, value_enum)]
     pub format: Option<SummaryFormat>,
-    /// Names of the codes in English or Norwegian (bokmål)
+    /// Names of the codes and headings in English, Norwegian bokmål or nynorsk
     #[arg(long, value_enum, default_value_t = Labels::En)]
     pub labels: Labels,
     /// Write to this file instead of standard output
@@ -67,11 +68,7 @@ pub enum SummaryFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Labels {
-    En,
-    Nb,
-}
+pub use crate::hrcs::Labels;
 
 /// One row of a coded file: what the summary and the report need.
 #[derive(Debug, Clone, Default)]
@@ -276,8 +273,7 @@ pub fn run(args: SummaryArgs) -> Result<()> {
         None if std::io::stdout().is_terminal() => SummaryFormat::Table,
         _ => SummaryFormat::Csv,
     });
-    let nb = args.labels == Labels::Nb;
-    let text = render(&file, &whole, &by, format, nb, checked.as_ref());
+    let text = render(&file, &whole, &by, format, args.labels, checked.as_ref());
     match &args.output {
         Some(path) => crate::cmd::code::AtomicFile::write_whole(path, text.as_bytes())?,
         None => {
@@ -328,7 +324,7 @@ fn correction_of<'a>(
 }
 
 /// A line's cells after the dimension: code, name, awards, flagged, amount, share.
-fn cells(file: &CodedFile, l: &crate::summary::Line, nb: bool) -> Vec<String> {
+fn cells(file: &CodedFile, l: &crate::summary::Line, nb: Labels) -> Vec<String> {
     vec![
         l.code(),
         l.name(nb),
@@ -344,11 +340,11 @@ fn render(
     whole: &Summary,
     by: &[(String, Summary)],
     format: SummaryFormat,
-    nb: bool,
+    nb: Labels,
     checked: Option<&Checked>,
 ) -> String {
     let by_name = file.by_column.clone();
-    let words = crate::estimate::words(nb);
+    let words = crate::estimate::words(nb.norwegian());
     let note = match checked {
         Some(c) => words.corrected_from(&c.correction),
         None => words.uncorrected.to_string(),
@@ -357,11 +353,6 @@ fn render(
         by.iter().map(|(k, s)| (Some(k.as_str()), s)).collect()
     } else {
         vec![(None, whole)]
-    };
-    let amount_header = if file.amount_column.is_some() {
-        "amount"
-    } else {
-        "award_equivalents"
     };
     match format {
         SummaryFormat::Csv => {
@@ -464,84 +455,17 @@ fn render(
             text.push('\n');
             text
         }
-        SummaryFormat::Table | SummaryFormat::Markdown => {
-            let md = format == SummaryFormat::Markdown;
-            let mut out = String::new();
-            if md {
-                out.push_str(&format!("## hrcs summary: {}\n\n", file.name));
-            } else {
-                out.push_str(&format!("hrcs summary: {}\n", file.name));
-            }
-            out.push_str(&format!("{note}\n{}", if md { "\n" } else { "" }));
-            if let (Some(c), Some(b)) = (checked, &by_name) {
-                out.push_str(&representativity(c, by, b, words.representativity, md));
-            }
-            if let Some(c) = checked {
-                if by_name.is_some() {
-                    // Corrections are for the whole file; show them once.
-                    out.push_str(&corrected_tables(file, whole, c, nb, md));
-                }
-            }
-            for (key, s) in &sets {
-                let head = match (key, &by_name) {
-                    (Some(k), Some(b)) => format!("{b} = {k}: "),
-                    _ => String::new(),
-                };
-                let total = match &file.amount_column {
-                    Some(col) => format!("total {} ({col})", amount_text(file, s.total)),
-                    None => "no amount column: award equivalents".to_string(),
-                };
-                let line = format!(
-                    "{head}{} awards, {} flagged for review, {total}",
-                    s.awards, s.flagged
-                );
-                if md {
-                    out.push_str(&format!("{line}\n\n"));
-                } else {
-                    out.push_str(&format!("\n{line}\n\n"));
-                }
-                for d in Dimension::ALL {
-                    let title = match d {
-                        Dimension::Hc => "Health categories",
-                        Dimension::RacGroup => "Research activity groups",
-                        Dimension::Rac => "Research activity codes",
-                    };
-                    if md {
-                        out.push_str(&format!("### {head}{title}\n\n"));
-                    } else {
-                        out.push_str(&format!("{title}\n"));
-                    }
-                    let checked = checked.filter(|_| key.is_none());
-                    let rows: Vec<Vec<String>> = s
-                        .lines
-                        .iter()
-                        .filter(|l| l.dimension == d && (l.awards > 0 || md))
-                        .map(|l| {
-                            let mut r = cells(file, l, nb);
-                            if let Some(c) =
-                                checked.and_then(|c| c.correction.get(l.dimension, l.index))
-                            {
-                                r.extend(interval_cells(file, c));
-                            }
-                            r
-                        })
-                        .collect();
-                    let mut header = vec![
-                        "code",
-                        "name",
-                        "awards",
-                        "flagged",
-                        amount_header,
-                        "share %",
-                    ];
-                    if checked.is_some() {
-                        header.extend(INTERVAL_HEADER);
-                    }
-                    table(&mut out, 2, &header, &rows, md);
-                }
-            }
-            out
-        }
+        SummaryFormat::Table | SummaryFormat::Markdown => text_tables(
+            file,
+            &sets,
+            whole,
+            by,
+            by_name.as_deref(),
+            format,
+            nb,
+            checked,
+            &note,
+        ),
     }
 }
 
@@ -557,7 +481,13 @@ fn interval_cells(file: &CodedFile, c: &Corrected) -> Vec<String> {
 }
 
 /// The corrected figures of the whole file, for a summary broken down `--by` a column.
-fn corrected_tables(file: &CodedFile, whole: &Summary, c: &Checked, nb: bool, md: bool) -> String {
+fn corrected_tables(
+    file: &CodedFile,
+    whole: &Summary,
+    c: &Checked,
+    nb: Labels,
+    md: bool,
+) -> String {
     let mut out = String::new();
     for d in Dimension::ALL {
         let rows: Vec<Vec<String>> = whole
@@ -623,4 +553,241 @@ fn representativity(
         md,
     );
     out
+}
+
+/// The words of the text and Markdown summary in one language.
+struct Words {
+    summary: &'static str,
+    awards: &'static str,
+    flagged: &'static str,
+    total: &'static str,
+    no_amount: &'static str,
+    titles: [&'static str; 3],
+    head: [&'static str; 4],
+    amount: &'static str,
+    equivalents: &'static str,
+    share: &'static str,
+}
+
+fn words(labels: Labels) -> Words {
+    let nynorsk = labels == Labels::Nn;
+    match labels {
+        Labels::En => Words {
+            summary: "hrcs summary",
+            awards: "awards",
+            flagged: "flagged for review",
+            total: "total",
+            no_amount: "no amount column: award equivalents",
+            titles: [
+                "Health categories",
+                "Research activity groups",
+                "Research activity codes",
+            ],
+            head: ["code", "name", "awards", "flagged"],
+            amount: "amount",
+            equivalents: "award_equivalents",
+            share: "share %",
+        },
+        _ => Words {
+            summary: "hrcs-sammendrag",
+            awards: if nynorsk { "prosjekt" } else { "prosjekter" },
+            flagged: if nynorsk {
+                "merkte for gjennomgang"
+            } else {
+                "merket for gjennomgang"
+            },
+            total: if nynorsk { "samla" } else { "samlet" },
+            no_amount: if nynorsk {
+                "ingen beløpskolonne: prosjektekvivalentar"
+            } else {
+                "ingen beløpskolonne: prosjektekvivalenter"
+            },
+            titles: if nynorsk {
+                [
+                    "Helsekategoriar",
+                    "Forskingsaktivitetsgrupper",
+                    "Forskingsaktivitetskodar",
+                ]
+            } else {
+                [
+                    "Helsekategorier",
+                    "Forskningsaktivitetsgrupper",
+                    "Forskningsaktivitetskoder",
+                ]
+            },
+            head: if nynorsk {
+                ["kode", "namn", "prosjekt", "merkte"]
+            } else {
+                ["kode", "navn", "prosjekter", "merket"]
+            },
+            amount: "beløp",
+            equivalents: if nynorsk {
+                "prosjektekvivalentar"
+            } else {
+                "prosjektekvivalenter"
+            },
+            share: if nynorsk { "del %" } else { "andel %" },
+        },
+    }
+}
+
+/// The text table or Markdown summary. In Norwegian it opens with the regional health
+/// authorities' own table (share of funding and millions per research activity group) and
+/// writes numbers with a decimal comma.
+#[allow(clippy::too_many_arguments)]
+fn text_tables(
+    file: &CodedFile,
+    sets: &[(Option<&str>, &Summary)],
+    whole: &Summary,
+    by: &[(String, Summary)],
+    by_name: Option<&str>,
+    format: SummaryFormat,
+    labels: Labels,
+    checked: Option<&Checked>,
+    note: &str,
+) -> String {
+    let w = words(labels);
+    let md = format == SummaryFormat::Markdown;
+    // Amounts and shares (the last two cells) with a decimal comma in Norwegian.
+    let num = |(i, t): (usize, String)| {
+        if labels.norwegian() && i >= 4 {
+            t.replace('.', ",")
+        } else {
+            t
+        }
+    };
+    let amount_header = if file.amount_column.is_some() {
+        w.amount
+    } else {
+        w.equivalents
+    };
+    let mut out = String::new();
+    if md {
+        out.push_str(&format!("## {}: {}\n\n", w.summary, file.name));
+    } else {
+        out.push_str(&format!("{}: {}\n", w.summary, file.name));
+    }
+    out.push_str(&format!("{note}\n{}", if md { "\n" } else { "" }));
+    if let (Some(c), Some(b)) = (checked, by_name) {
+        let title = crate::estimate::words(labels.norwegian()).representativity;
+        out.push_str(&representativity(c, by, b, title, md));
+        // Corrections are for the whole file; show them once.
+        out.push_str(&corrected_tables(file, whole, c, labels, md));
+    }
+    for (key, s) in sets {
+        let head = match (key, by_name) {
+            (Some(k), Some(b)) => format!("{b} = {k}: "),
+            _ => String::new(),
+        };
+        let total = match &file.amount_column {
+            Some(col) => format!(
+                "{} {} ({col})",
+                w.total,
+                num((4, amount_text(file, s.total)))
+            ),
+            None => w.no_amount.to_string(),
+        };
+        let line = format!(
+            "{head}{} {}, {} {}, {total}",
+            s.awards, w.awards, s.flagged, w.flagged
+        );
+        if md {
+            out.push_str(&format!("{line}\n\n"));
+        } else {
+            out.push_str(&format!("\n{line}\n\n"));
+        }
+        if labels.norwegian() {
+            funders_table(&mut out, file, s, &head, md, labels);
+        }
+        for (d, title) in Dimension::ALL.into_iter().zip(w.titles) {
+            if md {
+                out.push_str(&format!("### {head}{title}\n\n"));
+            } else {
+                out.push_str(&format!("{title}\n"));
+            }
+            let checked = checked.filter(|_| key.is_none());
+            let rows: Vec<Vec<String>> = s
+                .lines
+                .iter()
+                .filter(|l| l.dimension == d && (l.awards > 0 || md))
+                .map(|l| {
+                    let mut r: Vec<String> = cells(file, l, labels)
+                        .into_iter()
+                        .enumerate()
+                        .map(num)
+                        .collect();
+                    if let Some(c) = checked.and_then(|c| c.correction.get(l.dimension, l.index)) {
+                        r.extend(interval_cells(file, c));
+                    }
+                    r
+                })
+                .collect();
+            let [c, n, a, f] = w.head;
+            let mut header = vec![c, n, a, f, amount_header, w.share];
+            if checked.is_some() {
+                header.extend(INTERVAL_HEADER);
+            }
+            table(&mut out, 2, &header, &rows, md);
+        }
+    }
+    out
+}
+
+/// "4. Påvising, screening og diagnose  20,0 %  214,7": per research activity group, the share
+/// of the funding and the amount in millions, then the total, as the regional health
+/// authorities publish it.
+fn funders_table(
+    out: &mut String,
+    file: &CodedFile,
+    s: &Summary,
+    head: &str,
+    md: bool,
+    labels: Labels,
+) {
+    let g = crate::summary::group_table(s, file.decimals);
+    let money = file.amount_column.is_some();
+    let nynorsk = labels == Labels::Nn;
+    let title = match (money, nynorsk) {
+        (true, false) => "Andel av finansieringen per forskningsaktivitetsgruppe",
+        (true, true) => "Del av finansieringa per forskingsaktivitetsgruppe",
+        (false, false) => "Andel av prosjektene per forskningsaktivitetsgruppe",
+        (false, true) => "Del av prosjekta per forskingsaktivitetsgruppe",
+    };
+    if md {
+        out.push_str(&format!("### {head}{title}\n\n"));
+    } else {
+        out.push_str(&format!("{title}\n"));
+    }
+    let percent = |p: i64| format!("{} %", format_tenths_nb(p));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (l, p, m) in &g.lines {
+        let name = match l.index {
+            Some(_) => format!("{}. {}", l.code(), l.name(labels)),
+            None => l.name(labels),
+        };
+        let mut row = vec![name, percent(*p)];
+        if money {
+            row.push(format_tenths_nb(*m));
+        }
+        rows.push(row);
+    }
+    let mut total = vec![
+        "Totalt".to_string(),
+        percent(if g.lines.is_empty() { 0 } else { 1000 }),
+    ];
+    if money {
+        total.push(format_tenths_nb(g.total));
+    }
+    rows.push(total);
+    let group = if nynorsk {
+        "forskingsaktivitetsgruppe"
+    } else {
+        "forskningsaktivitetsgruppe"
+    };
+    let share = if nynorsk { "del" } else { "andel" };
+    let mut header = vec![group, share];
+    if money {
+        header.push("mill.");
+    }
+    table(out, 2, &header, &rows, md);
 }

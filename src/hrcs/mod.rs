@@ -33,6 +33,46 @@ pub struct CodeInfo {
     pub id: String,
     /// Norwegian (bokmål) label.
     pub nb: String,
+    /// Norwegian (nynorsk) label.
+    pub nn: String,
+}
+
+/// The language of code names in human-facing output (`--labels`). Codes, evidence and review
+/// reason tokens never change with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Labels {
+    /// English: the official full names.
+    #[default]
+    En,
+    /// Norwegian bokmål: the national research information vocabulary's labels.
+    Nb,
+    /// Norwegian nynorsk.
+    Nn,
+}
+
+impl Labels {
+    /// The HTML `lang` code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Labels::En => "en",
+            Labels::Nb => "nb",
+            Labels::Nn => "nn",
+        }
+    }
+    pub fn norwegian(self) -> bool {
+        self != Labels::En
+    }
+}
+
+impl CodeInfo {
+    /// The code's name in the language of `labels`.
+    pub fn label(&self, labels: Labels) -> &str {
+        match labels {
+            Labels::En => &self.name,
+            Labels::Nb => &self.nb,
+            Labels::Nn => &self.nn,
+        }
+    }
 }
 
 /// A health category, by its position in the HRCS table (0 = Blood ... 20 = Other).
@@ -76,13 +116,14 @@ fn parse_tables(text: &str) -> Tables {
     for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         // The table is ours and compiled in; a malformed row is a build defect caught by tests.
-        assert_eq!(f.len(), 6, "codes.tsv: malformed row {line:?}");
+        assert_eq!(f.len(), 7, "codes.tsv: malformed row {line:?}");
         let info = CodeInfo {
             code: f[1].to_string(),
             short: f[2].to_string(),
             name: f[3].to_string(),
             id: f[4].to_string(),
             nb: f[5].to_string(),
+            nn: f[6].to_string(),
         };
         match f[0] {
             "hc" => t.hc.push(info),

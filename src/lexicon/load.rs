@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::{
     Entry, EntryKind, Example, Forms, Lexicon, Location, Target, WordFormKind, WordFormRule,
 };
-use crate::language::LanguageSet;
+use crate::language::{Language, LanguageSet};
 use crate::text::normalise_term;
 
 include!(concat!(env!("OUT_DIR"), "/default_lexicons.rs"));
@@ -459,11 +459,23 @@ fn parse_examples(
             fail("empty example text".into());
             continue;
         }
+        let cell = field(row, header, "lang").trim();
+        let lang = match Language::parse(cell) {
+            _ if cell.is_empty() => None,
+            Some(l) => Some(l),
+            None => {
+                fail(format!(
+                    "example lang {cell:?} must be one language: en, nb or nn (empty detects it)"
+                ));
+                continue;
+            }
+        };
         out.push(Example {
             target,
             expect,
             text: text.to_string(),
             note: field(row, header, "note").to_string(),
+            lang,
             location: at(*line),
         });
     }
@@ -696,6 +708,25 @@ mod tests {
         assert!(ok.entries[0].forms.head && ok.entries[0].forms.inflects);
         assert!(!ok.entries[0].forms.modifier);
         assert_eq!(ok.word_forms.len(), 2);
+    }
+
+    #[test]
+    fn examples_may_name_their_language() {
+        let ex = "code\texpect\ttext\tlang\n\
+                  Cancer\tyes\tBrystkreft hos unge kvinner\tnb\n\
+                  Cancer\tyes\tA tumour study\t\n\
+                  Cancer\tyes\tBröstcancer\tsv\n";
+        let err = parse_for_test(&[("ex.tsv", ex)]).unwrap_err();
+        let msgs: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:#?}");
+        assert!(
+            msgs[0].starts_with("test/ex.tsv:4: example lang \"sv\""),
+            "{}",
+            msgs[0]
+        );
+        let lex = parse_for_test(&[("ex.tsv", &ex[..ex.rfind("Cancer").unwrap()])]).unwrap();
+        assert_eq!(lex.examples[0].lang, Some(Language::Nb));
+        assert_eq!(lex.examples[1].lang, None);
     }
 
     #[test]

@@ -248,6 +248,9 @@ pub struct Example {
     pub expect: bool,
     pub text: String,
     pub note: String,
+    /// The language to code the example in (`lang` column); `None` detects it. Example sentences
+    /// are too short to detect reliably, so Norwegian ones name their language.
+    pub lang: Option<Language>,
     pub location: Location,
 }
 
