@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
 use crate::coding::{Coder, Params};
@@ -165,34 +165,17 @@ pub fn run(args: CodeArgs) -> Result<()> {
         threads: config.threads,
         progress: config.progress,
     };
-    let stats = match &config.output {
-        None => {
-            let stdout = std::io::stdout();
-            let mut writer = output::writer(
-                stdout,
-                config.format,
-                config.layout,
-                kept.as_deref(),
-                &label,
-            )?;
-            pipeline::run(inputs, &coder, writer.as_mut(), &options)?
-        }
-        Some(path) => {
-            let file = AtomicFile::create(path)?;
-            let handle = file.handle()?;
-            let mut writer = output::writer(
-                handle,
-                config.format,
-                config.layout,
-                kept.as_deref(),
-                &label,
-            )?;
-            let stats = pipeline::run(inputs, &coder, writer.as_mut(), &options)?;
-            drop(writer);
-            file.commit()?;
-            stats
-        }
-    };
+    let out = output::Output::create(config.output.as_deref())?;
+    let mut writer = output::writer(
+        out.writer()?,
+        config.format,
+        config.layout,
+        kept.as_deref(),
+        &label,
+    )?;
+    let stats = pipeline::run(inputs, &coder, writer.as_mut(), &options)?;
+    drop(writer);
+    out.commit()?;
     if config.summary {
         eprintln!("{}", stats.summary_line(started.elapsed().as_secs_f64()));
     }
@@ -224,70 +207,4 @@ pub fn refuse_overwriting_inputs(out: &Path, inputs: &[InputSpec]) -> Result<()>
         }
     }
     Ok(())
-}
-
-/// An output file written to a temporary file beside it and renamed into place only when the run
-/// succeeds, so a failed or interrupted run never leaves a complete-looking partial file.
-pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
-    path: PathBuf,
-}
-
-impl AtomicFile {
-    pub fn create(path: &Path) -> Result<AtomicFile> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .with_context(|| {
-                format!(
-                    "{}: cannot create the output file in {}",
-                    path.display(),
-                    dir.display()
-                )
-            })?;
-        Ok(AtomicFile {
-            temp,
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// Writes a whole output at once, atomically.
-    pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-        let file = AtomicFile::create(path)?;
-        let mut h = file.handle()?;
-        std::io::Write::write_all(&mut h, bytes)
-            .with_context(|| format!("{}: cannot write the output", path.display()))?;
-        drop(h);
-        file.commit()
-    }
-
-    pub fn handle(&self) -> Result<std::fs::File> {
-        self.temp
-            .reopen()
-            .with_context(|| format!("{}: cannot write the output", self.path.display()))
-    }
-
-    pub fn commit(self) -> Result<()> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ =
-                std::fs::set_permissions(self.temp.path(), std::fs::Permissions::from_mode(0o644));
-        }
-        let path = self.path.clone();
-        self.temp
-            .persist(&path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("{}: cannot write the output", path.display()))?;
-        Ok(())
-    }
 }

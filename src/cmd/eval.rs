@@ -1035,12 +1035,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         ReportFormat::Markdown => render_text(&report, true),
         ReportFormat::Json => render_json(&report, &unmet),
     };
-    {
-        use std::io::Write;
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
-        stdout.flush()?;
-    }
+    crate::output::write_whole(None, text.as_bytes())?;
     if !unmet.is_empty() {
         for u in &unmet {
             eprintln!("unmet: {u}");

@@ -1,6 +1,7 @@
 //! `hrcs lexicon check`: validate a lexicon set and run its examples.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
@@ -105,8 +106,12 @@ pub fn run(args: LexiconArgs) -> Result<()> {
     let LexiconCommand::Check { dir, quiet, strict } = args.command;
     let coder = Coder::new(load_lexicon(dir.as_deref())?, Params::default())?;
     let lexicon = coder.lexicon();
+    // Written with errors checked (not println!, which panics), so `| head -1` ends quietly and
+    // a full disk is an error.
+    let mut out = crate::output::stdout();
     if !quiet {
-        println!(
+        writeln!(
+            out,
             "lexicon {} version {} ({} files, {} entries, {} examples)\nsha256 {}",
             lexicon.name,
             lexicon.version,
@@ -114,13 +119,18 @@ pub fn run(args: LexiconArgs) -> Result<()> {
             lexicon.entries.len(),
             lexicon.examples.len(),
             lexicon.hash
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "\n{:<28} {:>6} {:>8} {:>6} {:>8}",
             "code", "terms", "acronyms", "regex", "excludes"
-        );
+        )?;
         for (target, [t, a, r, x]) in statistics(lexicon) {
-            println!("{:<28} {t:>6} {a:>8} {r:>6} {x:>8}", target.to_string());
+            writeln!(
+                out,
+                "{:<28} {t:>6} {a:>8} {r:>6} {x:>8}",
+                target.to_string()
+            )?;
         }
     }
     let folder = match &dir {
@@ -152,7 +162,7 @@ pub fn run(args: LexiconArgs) -> Result<()> {
         );
     }
     if !quiet {
-        println!("\nok: {} examples pass", lexicon.examples.len());
+        writeln!(out, "\nok: {} examples pass", lexicon.examples.len())?;
     }
     Ok(())
 }

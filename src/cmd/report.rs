@@ -66,7 +66,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         args.labels == Labels::Nb,
         args.max_review,
     );
-    crate::cmd::code::AtomicFile::write_whole(&args.output, html.as_bytes())
+    crate::output::write_whole(Some(&args.output), html.as_bytes())
 }
 
 pub struct Provenance {

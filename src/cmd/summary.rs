@@ -2,7 +2,7 @@
 //! and research activity code, with the review count of each, optionally by funder or year.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -245,15 +245,7 @@ pub fn run(args: SummaryArgs) -> Result<()> {
     });
     let nb = args.labels == Labels::Nb;
     let text = render(&file, &whole, &by, format, nb);
-    match &args.output {
-        Some(path) => crate::cmd::code::AtomicFile::write_whole(path, text.as_bytes())?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
-    }
-    Ok(())
+    crate::output::write_whole(args.output.as_deref(), text.as_bytes())
 }
 
 /// The amount column as printed.
