@@ -104,21 +104,32 @@ impl CodeConfig {
             },
             ..Params::default()
         };
-        let stderr_tty = std::io::stderr().is_terminal();
+        let output = args.output.filter(|p| p.as_os_str() != "-");
+        let progress = show_progress(
+            args.quiet,
+            std::io::stderr().is_terminal(),
+            output.is_none() && std::io::stdout().is_terminal(),
+        );
         Ok(CodeConfig {
             inputs: InputSpec::parse_all(&args.inputs)?,
             read: args.input.read_options(args.keep),
-            output: args.output.filter(|p| p.as_os_str() != "-"),
+            output,
             format: args.format,
             layout: args.layout,
             lexicons: args.lexicons,
             params,
             threads,
-            progress: stderr_tty && !args.quiet,
+            progress,
             summary: !args.quiet,
             strict: args.strict,
         })
     }
+}
+
+/// A progress bar only on a terminal, and never when the rows go to that terminal too: the bar
+/// would be drawn between them.
+pub fn show_progress(quiet: bool, stderr_tty: bool, rows_on_tty: bool) -> bool {
+    !quiet && stderr_tty && !rows_on_tty
 }
 
 /// Loads the lexicon set a run asked for: a folder, or the embedded default set when none is
