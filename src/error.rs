@@ -5,6 +5,7 @@
 //! | 0 | success (also when the reader of our output went away: a broken pipe) |
 //! | 1 | runtime error: unreadable input, invalid lexicon, failed write |
 //! | 2 | usage error: bad arguments, a column that is not in the input |
+//! | 128 + signal | interrupted while writing `-o` (130 Ctrl-C, 143 SIGTERM): see `output::file` |
 
 use std::fmt;
 

@@ -257,8 +257,8 @@ pub fn render(file: &CodedFile, p: &Provenance, nb: bool, max_review: usize) -> 
          <tr><th>lexicon set</th><td>{}</td></tr>\
          <tr><th>date</th><td>{}</td></tr>\
          <tr><th>amounts</th><td>{}</td></tr></table>\n\
-         <p>Percentages split each award's amount between its codes in whole units, the remainder \
-         to the largest shares, so every table adds up exactly to the total.</p>\n</footer>\n\
+         <p>Percentages split each award's amount exactly between its codes; each table is rounded \
+         once, the remainder to the largest lines, so every table adds up exactly to the total.</p>\n</footer>\n\
          </body>\n</html>\n",
         esc(&p.input),
         esc(&p.tool),
