@@ -596,7 +596,11 @@ fn amounts_are_rounded_on_the_total_so_the_summary_adds_up() {
             .filter(|r| r["dimension"] == dim)
             .map(|r| r["amount"].replace('.', "").parse::<i64>().unwrap())
             .sum();
-        assert_eq!(cents, 10_807_600_00, "{dim}: {}", run.stdout);
+        assert_eq!(
+            cents, 1_080_760_000,
+            "{dim}: 10,807,600.00 in pence: {}",
+            run.stdout
+        );
     }
 }
 
