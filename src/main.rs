@@ -19,7 +19,7 @@ fn main() {
         let code = hrcs::error::exit_code(&err);
         if !hrcs::error::is_broken_pipe(&err) {
             let text = format!("{err:#}");
-            eprintln!("hrcs: error: {}", text.trim_end());
+            hrcs::output::note(format_args!("hrcs: error: {}", text.trim_end()));
         }
         std::process::exit(code);
     }
@@ -39,7 +39,7 @@ fn print_clap(e: &clap::Error, code: i32) -> i32 {
         Ok(()) => code,
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => code,
         Err(err) => {
-            eprintln!("hrcs: error: {err}");
+            hrcs::output::note(format_args!("hrcs: error: {err}"));
             hrcs::error::EXIT_RUNTIME
         }
     }

@@ -3,7 +3,7 @@
 //! [`file`] opens the destination (standard output or `-o`) for every subcommand.
 
 pub mod file;
-pub use file::{stdout, write_whole, Output, Sink};
+pub use file::{note, stdout, write_whole, Output, Sink};
 
 use std::io::Write;
 

@@ -462,6 +462,31 @@ fn a_closed_pipe_ends_quietly_with_success_for_every_subcommand() {
     }
 }
 
+#[test]
+fn a_closed_pipe_on_standard_error_is_no_panic_and_the_output_is_written() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "id,abstract\n1,Asthma\n");
+    let lexicons = format!("{}/lexicons", env!("CARGO_MANIFEST_DIR"));
+    for args in [
+        vec!["code", "in.csv", "-o", "out.csv"],
+        vec![
+            "diff", "--old", "default", "--new", &lexicons, "in.csv", "-o", "out.csv",
+        ],
+    ] {
+        let _ = std::fs::remove_file(wd.path("out.csv"));
+        // `hrcs ... 2>&1 | true`: the summary line goes to a pipe nobody reads.
+        let mut child = wd
+            .command(&args)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}");
+        assert!(wd.path("out.csv").exists(), "{args:?}");
+    }
+}
+
 /// Starts `hrcs code - -o out.csv` on an input that never ends, waits until its temporary file
 /// exists, sends `signal` and returns the exit code.
 fn interrupted_run(wd: &Workdir, signal: &str) -> Option<i32> {

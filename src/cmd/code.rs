@@ -188,7 +188,7 @@ pub fn run(args: CodeArgs) -> Result<()> {
     drop(writer);
     out.commit()?;
     if config.summary {
-        eprintln!("{}", stats.summary_line(started.elapsed().as_secs_f64()));
+        output::note(stats.summary_line(started.elapsed().as_secs_f64()));
     }
     if config.strict {
         if let Some(first) = &stats.first_row_error {

@@ -499,10 +499,8 @@ pub fn run(args: DiffArgs) -> Result<()> {
     drop(w);
     out.commit()?;
     if !args.quiet && args.format == DiffFormat::Csv {
-        eprint!(
-            "{}",
-            summary_lines(&summary, started.elapsed().as_secs_f64())
-        );
+        let lines = summary_lines(&summary, started.elapsed().as_secs_f64());
+        crate::output::note(lines.trim_end());
     }
     if args.fail_on_change && summary.changed > 0 {
         bail!(

@@ -1038,7 +1038,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
     crate::output::write_whole(None, text.as_bytes())?;
     if !unmet.is_empty() {
         for u in &unmet {
-            eprintln!("unmet: {u}");
+            crate::output::note(format_args!("unmet: {u}"));
         }
         bail!("{} of {} --min thresholds unmet", unmet.len(), gates.len());
     }

@@ -139,14 +139,14 @@ pub fn run(args: LexiconArgs) -> Result<()> {
     };
     let warnings = check::check(lexicon, &folder);
     for w in &warnings {
-        eprintln!("{w}");
+        crate::output::note(w);
     }
     if !warnings.is_empty() {
-        eprintln!("{}", warning_summary(&warnings));
+        crate::output::note(warning_summary(&warnings));
     }
     let failures = failing_examples(&coder, &lexicon.examples);
     for f in &failures {
-        eprintln!("{f}");
+        crate::output::note(f);
     }
     if !failures.is_empty() {
         bail!(

@@ -113,6 +113,13 @@ pub fn write_whole(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
     out.commit()
 }
 
+/// Writes a message line to standard error, ignoring failure: a message nobody can read (a
+/// closed pipe: `hrcs ... 2>&1 | head -1`) is no reason to fail a run that did its work, and
+/// `eprintln!` would panic there. Use it for every message and summary line.
+pub fn note(message: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
 /// Standard output as a [`Sink`], for commands that only ever print.
 pub fn stdout() -> Sink {
     Sink {
@@ -158,6 +165,9 @@ impl Write for Sink {
 /// Opens a path output: atomically for a regular file or a new path, straight through for
 /// anything else.
 fn open(path: &Path, name: &str) -> Result<Kind> {
+    if path.as_os_str().is_empty() {
+        bail!("-o needs a file name (or - for standard output)");
+    }
     if names_an_open_file(path) {
         return direct(path, name);
     }
