@@ -5,6 +5,7 @@
 //! | 0 | success (also when the reader of our output went away: a broken pipe) |
 //! | 1 | runtime error: unreadable input, invalid lexicon, failed write |
 //! | 2 | usage error: bad arguments, a column that is not in the input |
+//! | 128 + signal | interrupted while writing `-o` (130 Ctrl-C, 143 SIGTERM): see `output::file` |
 
 use std::fmt;
 
@@ -46,5 +47,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             || e.downcast_ref::<csv::Error>().is_some_and(|c| {
                 matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
             })
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }

@@ -366,10 +366,12 @@ fn correct_dimension(
         .collect()
 }
 
-/// Corrects every share of a portfolio from its hand-coded review sample.
-pub fn correct(awards: &[CodedAward], checked: &[Checked]) -> Result<Correction> {
+/// Corrects every share of a portfolio from its hand-coded review sample. Amounts are exact
+/// (millionths); `unit` is the printed unit the corrected amounts are given in, as in
+/// [`crate::summary::summarise`], so they add up to the summary's total.
+pub fn correct(awards: &[CodedAward], checked: &[Checked], unit: i64) -> Result<Correction> {
     let strata = strata(checked)?;
-    let total: i64 = awards.iter().map(|a| a.amount).sum();
+    let total = crate::summary::round_half_up(awards.iter().map(|a| a.amount).sum(), unit);
     let lines = Dimension::ALL
         .into_iter()
         .flat_map(|d| correct_dimension(d, awards, &strata, total))
@@ -665,7 +667,7 @@ mod tests {
                     rac: vec![(0, 10_000)],
                 })
                 .collect();
-            let c = correct(&awards, &checked).unwrap();
+            let c = correct(&awards, &checked, 1).unwrap();
             for code in 0..4 {
                 let line = c.get(Dimension::Hc, Some(code)).unwrap();
                 let t = true_share(code);

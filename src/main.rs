@@ -12,16 +12,35 @@ fn main() {
             } else {
                 hrcs::error::EXIT_OK
             };
-            let _ = e.print();
-            std::process::exit(code);
+            std::process::exit(print_clap(&e, code));
         }
     };
     if let Err(err) = hrcs::cli::run(cli) {
         let code = hrcs::error::exit_code(&err);
         if !hrcs::error::is_broken_pipe(&err) {
             let text = format!("{err:#}");
-            eprintln!("hrcs: error: {}", text.trim_end());
+            hrcs::output::note(format_args!("hrcs: error: {}", text.trim_end()));
         }
         std::process::exit(code);
+    }
+}
+
+/// Prints clap's help, version or usage error. Help and version go to standard output with
+/// errors checked (clap's own printing ignores them): a closed pipe still exits 0, a full disk
+/// exits 1 with a message. On a terminal clap prints, for its colours.
+fn print_clap(e: &clap::Error, code: i32) -> i32 {
+    use std::io::{IsTerminal, Write};
+    if e.use_stderr() || std::io::stdout().is_terminal() {
+        let _ = e.print();
+        return code;
+    }
+    let mut out = hrcs::output::stdout();
+    match write!(out, "{}", e.render()).and_then(|()| out.flush()) {
+        Ok(()) => code,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(err) => {
+            hrcs::output::note(format_args!("hrcs: error: {err}"));
+            hrcs::error::EXIT_RUNTIME
+        }
     }
 }

@@ -1,5 +1,9 @@
 //! Writing codings: wide CSV (one row per award), long CSV (one row per award, dimension and
 //! code) and JSON lines. All writers take awards in input order and write them as they come.
+//! [`file`] opens the destination (standard output or `-o`) for every subcommand.
+
+pub mod file;
+pub use file::{note, stdout, write_whole, Output, Sink};
 
 use std::io::Write;
 

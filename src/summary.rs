@@ -1,7 +1,10 @@
 //! What a coded portfolio funds: counts and apportioned funding per health category, research
-//! activity group and research activity code. Amounts are integers in minor units (pence, øre)
-//! and every award's amount is split by largest remainders, so each dimension adds up to the
-//! input total exactly, to the last unit.
+//! activity group and research activity code. Amounts are read exactly, as integers in
+//! millionths of a currency unit, and every award's amount is split by largest remainders at that
+//! precision. Only the totals are rounded to the printed unit (pence, øre, or whole units), and
+//! each dimension's lines are rounded by largest remainders again, so they add up to the
+//! rounded input total exactly: three awards of 3,602,533.3333 make 10,807,600.00, not the
+//! 10,807,599.99 that rounding each award first would give.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +22,8 @@ pub struct CodedAward {
     pub hc: Vec<(HealthCategory, u32)>,
     pub rac: Vec<(ResearchActivity, u32)>,
     pub flagged: bool,
-    /// Funding in minor units; without an amount column every award weighs 100 (one award).
+    /// Funding in millionths of a currency unit ([`MICROS`] per unit); without an amount column
+    /// every award weighs one unit (one award).
     pub amount: i64,
     /// The value of the `--by` column ("" without one).
     pub by: String,
@@ -58,7 +62,7 @@ pub struct Line {
     pub index: Option<usize>,
     pub awards: u64,
     pub flagged: u64,
-    /// Minor units.
+    /// In the printed unit (see [`summarise`]).
     pub amount: i64,
     /// Share of the total in hundredths of a percent; the lines of a dimension sum to 10000
     /// (when the total is not zero).
@@ -131,9 +135,15 @@ pub fn apportion(amount: i64, weights: &[i64]) -> Vec<i64> {
     out
 }
 
+/// Millionths of a currency unit: the precision amounts are read and split at.
+pub const MICROS: i64 = 1_000_000;
+/// The printed unit for amounts with decimals: hundredths (pence, øre), in millionths.
+pub const MINOR_UNIT: i64 = MICROS / 100;
+
 /// Summarises awards: per code, the awards that have it, how many of them are flagged, and the
-/// apportioned amount.
-pub fn summarise<'a>(awards: impl IntoIterator<Item = &'a CodedAward>) -> Summary {
+/// apportioned amount. Awards' amounts are in millionths; the summary's total and lines are in
+/// `unit`s (so many millionths each: [`MINOR_UNIT`] prints pence, [`MICROS`] whole units).
+pub fn summarise<'a>(awards: impl IntoIterator<Item = &'a CodedAward>, unit: i64) -> Summary {
     let mut s = Summary::default();
     let mut per: BTreeMap<(Dimension, Option<usize>), (u64, u64, i64)> = BTreeMap::new();
     for d in Dimension::ALL {
@@ -175,6 +185,11 @@ pub fn summarise<'a>(awards: impl IntoIterator<Item = &'a CodedAward>) -> Summar
             }
         }
     }
+    // Round the exact total once, then split it between each dimension's lines by their exact
+    // amounts, so every dimension adds up to the rounded total.
+    let exact_total = s.total;
+    s.total = round_half_up(exact_total, unit);
+    let mut rac_printed: Vec<(Option<usize>, i64)> = Vec::new();
     for d in Dimension::ALL {
         let mut lines: Vec<Line> = per
             .range((d, None)..=(d, Some(usize::MAX)))
@@ -190,51 +205,146 @@ pub fn summarise<'a>(awards: impl IntoIterator<Item = &'a CodedAward>) -> Summar
             .collect();
         // `none` sorts first in the map; it reads best last.
         lines.sort_by_key(|l| (l.index.is_none(), l.index));
-        let amounts: Vec<i64> = lines.iter().map(|l| l.amount).collect();
-        for (l, share) in lines
-            .iter_mut()
-            .zip(apportion(split::WHOLE as i64, &amounts))
-        {
-            l.share = share as u32;
+        let exact: Vec<i64> = lines.iter().map(|l| l.amount).collect();
+        for (l, printed) in lines.iter_mut().zip(apportion(s.total, &exact)) {
+            l.amount = printed;
+        }
+        if d == Dimension::Rac {
+            rac_printed = lines.iter().map(|l| (l.index, l.amount)).collect();
         }
         s.lines.extend(lines);
+    }
+    // A group is printed as the sum of its codes' printed amounts, so the two always agree.
+    for l in s
+        .lines
+        .iter_mut()
+        .filter(|l| l.dimension == Dimension::RacGroup)
+    {
+        l.amount = rac_printed
+            .iter()
+            .filter(|(i, _)| i.map(|i| ResearchActivity(i as u8).group().index()) == l.index)
+            .map(|x| x.1)
+            .sum();
+    }
+    for d in Dimension::ALL {
+        let amounts: Vec<i64> = s
+            .lines
+            .iter()
+            .filter(|l| l.dimension == d)
+            .map(|l| l.amount)
+            .collect();
+        let shares = apportion(split::WHOLE as i64, &amounts);
+        for (l, share) in s.lines.iter_mut().filter(|l| l.dimension == d).zip(shares) {
+            l.share = share as u32;
+        }
     }
     s
 }
 
-/// Reads a funding amount into minor units (two decimals): digits with optional thousands
-/// separators (comma, space, apostrophe), a decimal point, and a currency sign or code around it
-/// ("£1,500,000.50", "NOK 2 000 000", "1500000"). An empty cell is 0; a negative or unreadable
-/// one is an error for the caller to report.
+/// `amount` (not negative) in `unit`s, rounded half up.
+pub fn round_half_up(amount: i64, unit: i64) -> i64 {
+    (amount + unit / 2) / unit
+}
+
+/// Reads a funding amount into minor units (hundredths), rounded half up: [`parse_amount`]
+/// rounded.
 pub fn parse_minor_units(cell: &str) -> Option<i64> {
+    parse_amount(cell).map(|m| round_half_up(m, MINOR_UNIT))
+}
+
+/// Reads a funding amount exactly, in millionths of a currency unit (digits beyond the sixth
+/// decimal rounded half up): digits with optional thousands separators (comma, point, space,
+/// apostrophe), a decimal point or decimal comma, an exponent as spreadsheets write large numbers
+/// (`1.08076E+07`), and a currency sign or code around it ("£1,500,000.50", "NOK 2 000 000,50",
+/// "1.234.567,89", "1500000"). A single comma followed by exactly three digits ("1,234") is a
+/// thousands separator. An empty cell is 0; a negative, unreadable or absurdly large one is
+/// `None`, for the caller to report.
+pub fn parse_amount(cell: &str) -> Option<i64> {
     let t = cell.trim();
     if t.is_empty() {
         return Some(0);
     }
-    if t.contains('-') {
-        return None;
-    }
-    let kept: String = t
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    if kept.is_empty() || kept.matches('.').count() > 1 {
-        return None;
-    }
-    let (whole, frac) = kept.split_once('.').unwrap_or((&kept, ""));
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
+    let number = strip_currency(t)?;
+    let (mantissa, exponent) = match number.find(['e', 'E']) {
+        Some(at) => (&number[..at], number[at + 1..].parse::<i32>().ok()?),
+        None => (number, 0),
     };
-    let digits: Vec<u32> = frac.chars().filter_map(|c| c.to_digit(10)).collect();
-    let mut cents = digits.first().copied().unwrap_or(0) as i64 * 10
-        + digits.get(1).copied().unwrap_or(0) as i64;
-    // Round half up on the third decimal.
-    if digits.get(2).copied().unwrap_or(0) >= 5 {
-        cents += 1;
+    let grouping = |c: char| matches!(c, ' ' | '\'' | '\u{a0}' | '\u{202f}');
+    if !mantissa
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',' || grouping(c))
+    {
+        return None;
     }
-    whole.checked_mul(100)?.checked_add(cents)
+    let (whole, frac) = match decimal_separator(mantissa) {
+        Some(at) => (&mantissa[..at], &mantissa[at + 1..]),
+        None => (mantissa, ""),
+    };
+    let digits = |s: &str| -> String { s.chars().filter(char::is_ascii_digit).collect() };
+    let (whole, frac) = (digits(whole), digits(frac));
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    // Move the decimal point by the exponent, then read six decimals and round on the seventh.
+    let all = format!("{whole}{frac}");
+    let point = whole.len() as i64 + exponent as i64;
+    if !(-30..=30).contains(&point) || all.len() > 60 {
+        return None;
+    }
+    let digit = |i: i64| -> i64 {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| all.as_bytes().get(i))
+            .map_or(0, |b| i64::from(b - b'0'))
+    };
+    let mut micros: i64 = 0;
+    for i in 0..point + 6 {
+        micros = micros.checked_mul(10)?.checked_add(digit(i))?;
+    }
+    if digit(point + 6) >= 5 {
+        micros = micros.checked_add(1)?;
+    }
+    Some(micros)
+}
+
+/// The number inside a currency sign or code ("£", "NOK ", " kr", "EUR"); `None` for a minus
+/// sign or for words that change the number ("1.2m", "3 bn").
+fn strip_currency(t: &str) -> Option<&str> {
+    let is_number = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
+    let start = t.find(is_number)?;
+    let end = t.rfind(is_number)? + 1;
+    for affix in [&t[..start], &t[end..]] {
+        let affix = affix.trim();
+        let letters = affix.chars().filter(|c| c.is_alphabetic()).count();
+        let currency = affix
+            .chars()
+            .all(|c| !c.is_ascii_digit() && !"-+()".contains(c))
+            && (letters == 0 || (2..=3).contains(&letters))
+            && !["bn", "mn", "mil", "mio", "mrd"]
+                .iter()
+                .any(|w| affix.eq_ignore_ascii_case(w));
+        if !currency {
+            return None;
+        }
+    }
+    // An exponent's sign sits inside the number: "1.2E+07".
+    Some(&t[start..end])
+}
+
+/// Where the decimal separator of a number is: the last point or comma, unless it separates
+/// thousands ("1.234.567", "1,234,567", or a lone comma before exactly three digits in a number
+/// with no other separator: "1,234" but not "1 234,567").
+fn decimal_separator(s: &str) -> Option<usize> {
+    let at = s.rfind(['.', ','])?;
+    let count = s.matches(&s[at..at + 1]).count();
+    let digits_after = s[at + 1..].chars().filter(char::is_ascii_digit).count();
+    let decimal = match &s[at..at + 1] {
+        "." => count == 1,
+        _ => {
+            count == 1 && (s.contains(['.', ' ', '\'', '\u{a0}', '\u{202f}']) || digits_after != 3)
+        }
+    };
+    decimal.then_some(at)
 }
 
 /// The regional health authorities' table: one line per research activity group with its share
@@ -348,10 +458,36 @@ mod tests {
         assert_eq!(parse_minor_units("NOK 2 000 000"), Some(200_000_000));
         assert_eq!(parse_minor_units("12.345"), Some(1235));
         assert_eq!(parse_minor_units(""), Some(0));
+        assert_eq!(parse_minor_units("0.995"), Some(100));
+        assert_eq!(parse_minor_units("1 234 567,891"), Some(123_456_789));
+        assert_eq!(parse_minor_units("1.234.567,89"), Some(123_456_789));
+        assert_eq!(parse_minor_units("1,234"), Some(123_400));
+        assert_eq!(parse_minor_units("1,5"), Some(150));
+        assert_eq!(parse_minor_units("1.08076E+07"), Some(1_080_760_000));
+        assert_eq!(parse_minor_units("kr 1500"), Some(150_000));
+        assert_eq!(parse_minor_units("1.2m"), None);
+        assert_eq!(parse_minor_units("3 bn"), None);
+        assert_eq!(parse_minor_units("(5)"), None);
+        assert_eq!(parse_minor_units("12abc34"), None);
+        assert_eq!(parse_amount("3602533.3333"), Some(3_602_533_333_300));
+        assert_eq!(parse_amount("0.0000005"), Some(1));
         assert_eq!(parse_minor_units("-5"), None);
         assert_eq!(parse_minor_units("n/a"), None);
         assert_eq!(format_minor_units(150_000_050, true), "1500000.50");
         assert_eq!(format_minor_units(2_000_000, false), "2000000");
+    }
+
+    #[test]
+    fn the_total_is_rounded_once_not_award_by_award() {
+        let third = CodedAward {
+            hc: vec![(HealthCategory(0), 10_000)],
+            rac: vec![(ResearchActivity(0), 10_000)],
+            amount: parse_amount("3602533.3333").unwrap(),
+            ..Default::default()
+        };
+        let s = summarise(&[third.clone(), third.clone(), third], MINOR_UNIT);
+        assert_eq!(s.total, 1_080_760_000);
+        assert!(s.lines.iter().any(|l| l.amount == 1_080_760_000));
     }
 
     #[test]
@@ -365,16 +501,16 @@ mod tests {
             CodedAward {
                 hc: vec![(cancer, 3334), (oral, 3333), (HealthCategory(0), 3333)],
                 rac: vec![(r21, 5000), (r22, 2500), (r61, 2500)],
-                amount: 100_001,
+                amount: 100_001 * MINOR_UNIT,
                 flagged: true,
                 ..Default::default()
             },
             CodedAward {
-                amount: 333,
+                amount: 333 * MINOR_UNIT,
                 ..Default::default()
             },
         ];
-        let s = summarise(&awards);
+        let s = summarise(&awards, MINOR_UNIT);
         assert_eq!(s.total, 100_334);
         for d in Dimension::ALL {
             let lines: Vec<&Line> = s.lines.iter().filter(|l| l.dimension == d).collect();

@@ -254,6 +254,381 @@ fn an_unwritable_output_path_is_an_error_naming_it() {
     assert!(run.stderr.contains("blocker/out.csv"), "{}", run.stderr);
 }
 
+// Output side: `-o` never replaces what is not a regular file, interrupted runs clean up, closed
+// pipes and full disks are not panics, the terminal stays readable, money adds up.
+
+/// Files in the work folder whose name says they are temporary outputs.
+fn temp_files(wd: &Workdir) -> Vec<String> {
+    std::fs::read_dir(wd.path("."))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+fn mkfifo(path: &std::path::Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
+}
+
+#[test]
+fn output_to_a_named_pipe_is_written_through_and_the_pipe_stays() {
+    use std::os::unix::fs::FileTypeExt;
+    let wd = Workdir::new();
+    wd.write("in.csv", "id,abstract\n1,Asthma\n2,Glaucoma\n");
+    let fifo = wd.path("out.fifo");
+    mkfifo(&fifo);
+    // The reader is never joined when the pipe was replaced: it would wait for ever.
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    wd.run(&["code", "in.csv", "-q", "-o", "out.fifo"]).ok();
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the named pipe was replaced by {kind:?}");
+    assert_eq!(reader.join().unwrap().lines().count(), 3);
+    assert!(temp_files(&wd).is_empty(), "{:?}", temp_files(&wd));
+}
+
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "id,abstract\n1,Asthma\n");
+    wd.write("real.csv", "old\n");
+    std::os::unix::fs::symlink("real.csv", wd.path("link.csv")).unwrap();
+    std::os::unix::fs::symlink("later.csv", wd.path("dangling.csv")).unwrap();
+    wd.run(&["code", "in.csv", "-q", "-o", "link.csv"]).ok();
+    wd.run(&["code", "in.csv", "-q", "-o", "dangling.csv"]).ok();
+    for (link, target) in [("link.csv", "real.csv"), ("dangling.csv", "later.csv")] {
+        let meta = std::fs::symlink_metadata(wd.path(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is no longer a link");
+        assert!(
+            wd.read(target).starts_with("id,hc,"),
+            "{target} not written"
+        );
+    }
+}
+
+#[test]
+fn output_to_a_folder_is_an_error_naming_it() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "id,abstract\n1,Asthma\n");
+    std::fs::create_dir(wd.path("folder")).unwrap();
+    let run = wd.run(&["code", "in.csv", "-o", "folder"]).fails(1);
+    assert!(run.stderr.contains("folder: is a folder"), "{}", run.stderr);
+    assert!(temp_files(&wd).is_empty());
+}
+
+/// True when `path` is a character device (the machine's /dev/null and /dev/full are).
+fn is_char_device(path: &str) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+}
+
+#[test]
+fn output_to_dev_null_writes_through_and_leaves_the_device() {
+    // Run as root, a rename over /dev/null would replace the machine's /dev/null: this test is
+    // only safe with the fix, which writes straight through to any special file.
+    if !is_char_device("/dev/null") {
+        eprintln!("skipped: /dev/null is not a character device here");
+        return;
+    }
+    let wd = Workdir::new();
+    wd.write("in.csv", "id,abstract\n1,Asthma\n");
+    wd.write(
+        "coded.csv",
+        "id,hc,rac,review\n1,Cancer:100,2.1:100,false\n",
+    );
+    wd.run(&["code", "in.csv", "-q", "-o", "/dev/null"]).ok();
+    wd.run(&["summary", "coded.csv", "-o", "/dev/null"]).ok();
+    wd.run(&["report", "coded.csv", "-o", "/dev/null"]).ok();
+    wd.run(&[
+        "diff",
+        "--old",
+        "default",
+        "--new",
+        "default",
+        "in.csv",
+        "-q",
+        "-o",
+        "/dev/null",
+    ])
+    .ok();
+    assert!(
+        is_char_device("/dev/null"),
+        "/dev/null is no longer a device"
+    );
+}
+
+#[test]
+fn a_full_disk_is_a_one_line_error_for_every_subcommand() {
+    if !is_char_device("/dev/full") {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    }
+    let wd = Workdir::new();
+    wd.write("in.csv", "id,abstract\n1,Asthma\n");
+    wd.write(
+        "coded.csv",
+        "id,hc,rac,review\n1,Cancer:100,2.1:100,false\n",
+    );
+    // -o /dev/full: a device, written straight through, so the write fails as on a full disk.
+    let lexicons = format!("{}/lexicons", env!("CARGO_MANIFEST_DIR"));
+    for args in [
+        vec!["code", "in.csv", "-q", "-o", "/dev/full"],
+        vec!["summary", "coded.csv", "-o", "/dev/full"],
+        vec!["report", "coded.csv", "-o", "/dev/full"],
+        vec![
+            "diff",
+            "--old",
+            "default",
+            "--new",
+            &lexicons,
+            "in.csv",
+            "-q",
+            "-o",
+            "/dev/full",
+        ],
+    ] {
+        let run = wd.run(&args);
+        let want = "hrcs: error: /dev/full: cannot write: No space left on device";
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with(want), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+    }
+    assert!(is_char_device("/dev/full"));
+    // Standard output on a full disk.
+    for args in stdout_commands() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = wd.command(&args).stdout(full).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("hrcs: error: standard output: cannot write: No space left"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
+
+/// A command line of every subcommand that writes to standard output.
+fn stdout_commands() -> Vec<Vec<String>> {
+    let awards = crate::util::fixture("awards.csv");
+    let lexicons = format!("{}/lexicons", env!("CARGO_MANIFEST_DIR"));
+    [
+        vec!["lexicon", "check"],
+        vec!["codes"],
+        vec!["codes", "--format", "json"],
+        vec!["code", &awards, "-q"],
+        vec!["code", &awards, "-q", "--format", "jsonl"],
+        vec!["eval", &awards],
+        vec![
+            "diff", "--old", "default", "--new", &lexicons, &awards, "-q",
+        ],
+        vec!["summary", "coded.csv"],
+        vec!["--help"],
+        vec!["--version"],
+    ]
+    .iter()
+    .map(|a| a.iter().map(|s| s.to_string()).collect())
+    .collect()
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_success_for_every_subcommand() {
+    let wd = Workdir::new();
+    wd.write(
+        "coded.csv",
+        "id,hc,rac,review\n1,Cancer:100,2.1:100,false\n",
+    );
+    for args in stdout_commands() {
+        let mut child = wd
+            .command(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is written (`hrcs ... | head -0`).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_on_standard_error_is_no_panic_and_the_output_is_written() {
+    let wd = Workdir::new();
+    wd.write("in.csv", "id,abstract\n1,Asthma\n");
+    let lexicons = format!("{}/lexicons", env!("CARGO_MANIFEST_DIR"));
+    for args in [
+        vec!["code", "in.csv", "-o", "out.csv"],
+        vec![
+            "diff", "--old", "default", "--new", &lexicons, "in.csv", "-o", "out.csv",
+        ],
+    ] {
+        let _ = std::fs::remove_file(wd.path("out.csv"));
+        // `hrcs ... 2>&1 | true`: the summary line goes to a pipe nobody reads.
+        let mut child = wd
+            .command(&args)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}");
+        assert!(wd.path("out.csv").exists(), "{args:?}");
+    }
+}
+
+/// Starts `hrcs code - -o out.csv` on an input that never ends, waits until its temporary file
+/// exists, sends `signal` and returns the exit code.
+fn interrupted_run(wd: &Workdir, signal: &str) -> Option<i32> {
+    use std::io::Write;
+    let mut child = wd
+        .command(&["code", "-", "-q", "-o", "out.csv"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"id,abstract\n1,Asthma\n").unwrap();
+    stdin.flush().unwrap();
+    // Not a timing: a wait for the run to reach the point where it has a temporary file.
+    while temp_files(wd).is_empty() {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    let kill = std::process::Command::new("kill")
+        .args([signal, pid.as_str()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    drop(stdin);
+    status.code()
+}
+
+#[test]
+fn an_interrupted_run_removes_its_temporary_file_and_exits_130_or_143() {
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let wd = Workdir::new();
+        assert_eq!(interrupted_run(&wd, signal), Some(code), "{signal}");
+        assert!(
+            temp_files(&wd).is_empty(),
+            "{signal}: {:?}",
+            temp_files(&wd)
+        );
+        assert!(!wd.path("out.csv").exists(), "{signal}: a partial output");
+    }
+}
+
+/// Runs `hrcs` with standard output and standard error on one pseudo-terminal, as in a terminal
+/// window, and returns everything the terminal received.
+fn run_on_a_terminal(wd: &Workdir, args: &[&str], stdin: Vec<u8>) -> String {
+    use std::io::{Read, Write};
+    use std::os::fd::FromRawFd;
+    let (mut master, mut slave) = (0, 0);
+    let ok = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(ok, 0, "openpty");
+    let (master, slave) = unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            std::fs::File::from_raw_fd(slave),
+        )
+    };
+    let mut child = wd
+        .command(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave)
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let mut master = master;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 65536];
+    // Read until the child has gone and the terminal is drained (Linux then says EIO).
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+    feeder.join().unwrap();
+    assert!(child.wait().unwrap().success());
+    String::from_utf8_lossy(&seen).to_string()
+}
+
+#[test]
+fn on_a_terminal_the_progress_bar_never_interleaves_with_the_rows() {
+    let wd = Workdir::new();
+    let mut input = String::from("id,abstract\n");
+    for i in 0..30_000 {
+        input.push_str(&format!("{i},Asthma in children and glaucoma in adults\n"));
+    }
+    let screen = run_on_a_terminal(&wd, &["code", "-"], input.into_bytes());
+    assert!(screen.contains("29999,"), "the rows are on the terminal");
+    assert!(
+        !screen.contains("awards coded"),
+        "a progress bar was drawn among the rows"
+    );
+    assert!(screen.contains("hrcs: rows_read=30000"), "the summary line");
+}
+
+#[test]
+fn amounts_are_rounded_on_the_total_so_the_summary_adds_up() {
+    let wd = Workdir::new();
+    // A total of 10,807,600.00 split three ways by an export that keeps four decimals.
+    wd.write(
+        "coded.csv",
+        "id,hc,rac,review,Amount\n\
+         1,Cancer:100,2.1:100,false,3602533.3333\n\
+         2,Cancer:50;Oral:50,2.1:50;2.2:50,false,3602533.3333\n\
+         3,Oral:100,2.2:100,false,3602533.3334\n",
+    );
+    let run = wd
+        .run(&[
+            "summary",
+            "coded.csv",
+            "--amount",
+            "Amount",
+            "--format",
+            "csv",
+        ])
+        .ok();
+    for dim in ["hc", "rac_group", "rac"] {
+        let cents: i64 = run
+            .rows()
+            .iter()
+            .filter(|r| r["dimension"] == dim)
+            .map(|r| r["amount"].replace('.', "").parse::<i64>().unwrap())
+            .sum();
+        assert_eq!(
+            cents, 1_080_760_000,
+            "{dim}: 10,807,600.00 in pence: {}",
+            run.stdout
+        );
+    }
+}
+
 #[test]
 fn output_is_byte_identical_at_1_2_and_8_threads_with_bad_rows() {
     let wd = Workdir::new();

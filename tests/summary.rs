@@ -106,10 +106,9 @@ fn every_dimension_adds_up_to_the_input_total_to_the_last_unit() {
             .unwrap()
             .clone()
     };
-    // Award 1: 10000100 minor units by thirds = 3334033.34, 3333033.33, 3333033.33: floors, and
-    // the unit left over to the largest remainder (Cancer) = 3334034; award 2: 700 by thirds =
-    // 234, 233, 233. Cancer: 3334268.
-    assert_eq!(get("hc", "Cancer")["amount"], "33342.68");
+    // Cancer has 33.34% of award 1 (100001) and of award 2 (7): exactly 33342.6672, printed
+    // 33342.67 (amounts are split exactly and rounded once per line, not award by award).
+    assert_eq!(get("hc", "Cancer")["amount"], "33342.67");
     assert_eq!(get("hc", "Cancer")["awards"], "2");
     assert_eq!(get("hc", "Cancer")["flagged"], "1");
     assert_eq!(get("hc", "Neuro")["amount"], "1000.50");
@@ -172,8 +171,8 @@ fn without_amounts_awards_are_apportioned() {
     assert_eq!(sum, 5_00, "five awards");
     let cancer = rows.iter().find(|r| r["code"] == "Cancer").unwrap();
     assert_eq!(
-        cancer["amount"], "0.68",
-        "two thirds-shares of one award each, 0.34 each"
+        cancer["amount"], "0.67",
+        "two 33.34% shares of one award each: 0.6668"
     );
 }
 

@@ -77,22 +77,32 @@ impl Workdir {
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_stdin(args, None)
     }
-    pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    /// The command for `hrcs args` in the work folder, for tests that wire it up themselves.
+    pub fn command<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hrcs"));
         cmd.args(args)
             .current_dir(self.dir.path())
-            .env_remove("NO_COLOR");
-        // Always a pipe, closed after the input: some sandboxes make /dev/null a regular file
-        // that other programs have written to, so Stdio::null() is not reliably empty.
-        cmd.stdin(Stdio::piped());
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null());
+        cmd
+    }
+    pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
+        let mut cmd = self.command(args);
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        let mut pipe = child.stdin.take().unwrap();
-        let input = stdin.unwrap_or_default().to_vec();
-        std::thread::spawn(move || {
-            use std::io::Write;
-            let _ = pipe.write_all(&input);
-        });
+        let child = match stdin {
+            None => cmd.spawn().unwrap(),
+            Some(input) => {
+                let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+                let mut pipe = child.stdin.take().unwrap();
+                let input = input.to_vec();
+                // A thread, so a large input cannot dead-lock against a full output pipe.
+                std::thread::spawn(move || {
+                    use std::io::Write;
+                    let _ = pipe.write_all(&input);
+                });
+                child
+            }
+        };
         let Output {
             status,
             stdout,

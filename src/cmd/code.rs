@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
 use crate::coding::{Coder, Params};
@@ -132,21 +132,32 @@ impl CodeConfig {
             language: args.language.language(),
             ..Params::default()
         };
-        let stderr_tty = std::io::stderr().is_terminal();
+        let output = args.output.filter(|p| p.as_os_str() != "-");
+        let progress = show_progress(
+            args.quiet,
+            std::io::stderr().is_terminal(),
+            output.is_none() && std::io::stdout().is_terminal(),
+        );
         Ok(CodeConfig {
             inputs: InputSpec::parse_all(&args.inputs)?,
             read: args.input.read_options(args.keep),
-            output: args.output.filter(|p| p.as_os_str() != "-"),
+            output,
             format: args.format,
             layout: args.layout,
             lexicons: args.lexicons,
             params,
             threads,
-            progress: stderr_tty && !args.quiet,
+            progress,
             summary: !args.quiet,
             strict: args.strict,
         })
     }
+}
+
+/// A progress bar only on a terminal, and never when the rows go to that terminal too: the bar
+/// would be drawn between them.
+pub fn show_progress(quiet: bool, stderr_tty: bool, rows_on_tty: bool) -> bool {
+    !quiet && stderr_tty && !rows_on_tty
 }
 
 /// Loads the lexicon set a run asked for: a folder, or the embedded default set when none is
@@ -194,7 +205,7 @@ pub fn run(args: CodeArgs) -> Result<()> {
         let mut said = Vec::new();
         for note in inputs.iter().map(Input::columns_note) {
             if !said.contains(&note) {
-                eprintln!("hrcs: {note}");
+                crate::output::note(format!("hrcs: {note}"));
                 said.push(note);
             }
         }
@@ -203,36 +214,19 @@ pub fn run(args: CodeArgs) -> Result<()> {
         threads: config.threads,
         progress: config.progress,
     };
-    let stats = match &config.output {
-        None => {
-            let stdout = std::io::stdout();
-            let mut writer = output::writer(
-                stdout,
-                config.format,
-                config.layout,
-                kept.as_deref(),
-                &label,
-            )?;
-            pipeline::run(inputs, &coder, writer.as_mut(), &options)?
-        }
-        Some(path) => {
-            let file = AtomicFile::create(path)?;
-            let handle = file.handle()?;
-            let mut writer = output::writer(
-                handle,
-                config.format,
-                config.layout,
-                kept.as_deref(),
-                &label,
-            )?;
-            let stats = pipeline::run(inputs, &coder, writer.as_mut(), &options)?;
-            drop(writer);
-            file.commit()?;
-            stats
-        }
-    };
+    let out = output::Output::create(config.output.as_deref())?;
+    let mut writer = output::writer(
+        out.writer()?,
+        config.format,
+        config.layout,
+        kept.as_deref(),
+        &label,
+    )?;
+    let stats = pipeline::run(inputs, &coder, writer.as_mut(), &options)?;
+    drop(writer);
+    out.commit()?;
     if config.summary {
-        eprintln!("{}", stats.summary_line(started.elapsed().as_secs_f64()));
+        output::note(stats.summary_line(started.elapsed().as_secs_f64()));
     }
     if config.strict {
         if let Some(first) = &stats.first_row_error {
@@ -262,70 +256,4 @@ pub fn refuse_overwriting_inputs(out: &Path, inputs: &[InputSpec]) -> Result<()>
         }
     }
     Ok(())
-}
-
-/// An output file written to a temporary file beside it and renamed into place only when the run
-/// succeeds, so a failed or interrupted run never leaves a complete-looking partial file.
-pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
-    path: PathBuf,
-}
-
-impl AtomicFile {
-    pub fn create(path: &Path) -> Result<AtomicFile> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .with_context(|| {
-                format!(
-                    "{}: cannot create the output file in {}",
-                    path.display(),
-                    dir.display()
-                )
-            })?;
-        Ok(AtomicFile {
-            temp,
-            path: path.to_path_buf(),
-        })
-    }
-
-    /// Writes a whole output at once, atomically.
-    pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-        let file = AtomicFile::create(path)?;
-        let mut h = file.handle()?;
-        std::io::Write::write_all(&mut h, bytes)
-            .with_context(|| format!("{}: cannot write the output", path.display()))?;
-        drop(h);
-        file.commit()
-    }
-
-    pub fn handle(&self) -> Result<std::fs::File> {
-        self.temp
-            .reopen()
-            .with_context(|| format!("{}: cannot write the output", self.path.display()))
-    }
-
-    pub fn commit(self) -> Result<()> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ =
-                std::fs::set_permissions(self.temp.path(), std::fs::Permissions::from_mode(0o644));
-        }
-        let path = self.path.clone();
-        self.temp
-            .persist(&path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("{}: cannot write the output", path.display()))?;
-        Ok(())
-    }
 }

@@ -90,17 +90,16 @@ fn rows(dimension: Dimension) -> Vec<Row<'static>> {
 }
 
 pub fn run(args: CodesArgs) -> Result<()> {
-    let stdout = std::io::stdout();
-    let format = args.format.unwrap_or(if stdout.is_terminal() {
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
         TableFormat::Table
     } else {
         TableFormat::Csv
     });
     let rows = rows(args.dimension);
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::output::stdout());
     match format {
         TableFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
+            let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(["dimension", "code", "short", "name", "id", "nb", "nn"])?;
             for r in &rows {
                 w.write_record([r.dimension, r.code, r.short, r.name, r.id, r.nb, r.nn])?;
@@ -152,10 +151,6 @@ pub fn run(args: CodesArgs) -> Result<()> {
             }
         }
     }
-    out_flush()
-}
-
-fn out_flush() -> Result<()> {
-    std::io::stdout().flush()?;
+    out.flush()?;
     Ok(())
 }

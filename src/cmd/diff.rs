@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::cmd::code::{load_lexicon, refuse_overwriting_inputs, AtomicFile};
+use crate::cmd::code::{load_lexicon, refuse_overwriting_inputs};
 use crate::coding::{Coder, Coding, Params, Share};
 use crate::hrcs::split::format_percent;
 use crate::input::{Award, Input, InputArgs, InputSpec};
@@ -493,25 +493,14 @@ pub fn run(args: DiffArgs) -> Result<()> {
         .into_iter()
         .map(|spec| Input::open(spec, &read))
         .collect::<Result<Vec<_>>>()?;
-    let summary = match &output {
-        None => {
-            let mut w = report_writer(std::io::stdout(), args.format, &old_label, &new_label)?;
-            diff_inputs(inputs, &old, &new, w.as_mut(), threads)?
-        }
-        Some(path) => {
-            let file = AtomicFile::create(path)?;
-            let mut w = report_writer(file.handle()?, args.format, &old_label, &new_label)?;
-            let summary = diff_inputs(inputs, &old, &new, w.as_mut(), threads)?;
-            drop(w);
-            file.commit()?;
-            summary
-        }
-    };
+    let out = crate::output::Output::create(output.as_deref())?;
+    let mut w = report_writer(out.writer()?, args.format, &old_label, &new_label)?;
+    let summary = diff_inputs(inputs, &old, &new, w.as_mut(), threads)?;
+    drop(w);
+    out.commit()?;
     if !args.quiet && args.format == DiffFormat::Csv {
-        eprint!(
-            "{}",
-            summary_lines(&summary, started.elapsed().as_secs_f64())
-        );
+        let lines = summary_lines(&summary, started.elapsed().as_secs_f64());
+        crate::output::note(lines.trim_end());
     }
     if args.fail_on_change && summary.changed > 0 {
         bail!(

@@ -480,7 +480,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let mut input = Input::open(spec, &read)?;
     let mut gold = read_gold(&mut input, &name, &args.gold_options())?;
     for p in &gold.problems {
-        eprintln!("hrcs: left out: {p}");
+        crate::output::note(format!("hrcs: left out: {p}"));
     }
     let preds = predictions(&args, &mut gold)?;
     let mut meta = ReportMeta {
@@ -519,15 +519,10 @@ pub fn run(args: EvalArgs) -> Result<()> {
         ReportFormat::Markdown => render_text(&report, true),
         ReportFormat::Json => render_json(&report, &unmet),
     };
-    {
-        use std::io::Write;
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes())?;
-        stdout.flush()?;
-    }
+    crate::output::write_whole(None, text.as_bytes())?;
     if !unmet.is_empty() {
         for u in &unmet {
-            eprintln!("unmet: {u}");
+            crate::output::note(format_args!("unmet: {u}"));
         }
         bail!("{} of {} --min thresholds unmet", unmet.len(), gates.len());
     }

@@ -1,6 +1,7 @@
 //! `hrcs lexicon check`: validate a lexicon set and run its examples.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
@@ -106,8 +107,12 @@ pub fn run(args: LexiconArgs) -> Result<()> {
     let LexiconCommand::Check { dir, quiet, strict } = args.command;
     let coder = Coder::new(load_lexicon(dir.as_deref())?, Params::default())?;
     let lexicon = coder.lexicon();
+    // Written with errors checked (not println!, which panics), so `| head -1` ends quietly and
+    // a full disk is an error.
+    let mut out = crate::output::stdout();
     if !quiet {
-        println!(
+        writeln!(
+            out,
             "lexicon {} version {} ({} files, {} entries, {} examples)\nsha256 {}",
             lexicon.name,
             lexicon.version,
@@ -115,24 +120,30 @@ pub fn run(args: LexiconArgs) -> Result<()> {
             lexicon.entries.len(),
             lexicon.examples.len(),
             lexicon.hash
-        );
+        )?;
         let with_forms = lexicon
             .entries
             .iter()
             .filter(|e| !e.forms.is_empty())
             .count();
         if with_forms > 0 || !lexicon.word_forms.is_empty() {
-            println!(
+            writeln!(
+                out,
                 "word forms: {with_forms} entries with forms, {} endings and links",
                 lexicon.word_forms.len()
-            );
+            )?;
         }
-        println!(
+        writeln!(
+            out,
             "\n{:<28} {:>6} {:>8} {:>6} {:>8}",
             "code", "terms", "acronyms", "regex", "excludes"
-        );
+        )?;
         for (target, [t, a, r, x]) in statistics(lexicon) {
-            println!("{:<28} {t:>6} {a:>8} {r:>6} {x:>8}", target.to_string());
+            writeln!(
+                out,
+                "{:<28} {t:>6} {a:>8} {r:>6} {x:>8}",
+                target.to_string()
+            )?;
         }
     }
     let folder = match &dir {
@@ -141,14 +152,14 @@ pub fn run(args: LexiconArgs) -> Result<()> {
     };
     let warnings = check::check(lexicon, &folder);
     for w in &warnings {
-        eprintln!("{w}");
+        crate::output::note(w);
     }
     if !warnings.is_empty() {
-        eprintln!("{}", warning_summary(&warnings));
+        crate::output::note(warning_summary(&warnings));
     }
     let failures = failing_examples(&coder, &lexicon.examples);
     for f in &failures {
-        eprintln!("{f}");
+        crate::output::note(f);
     }
     if !failures.is_empty() {
         bail!(
@@ -164,7 +175,7 @@ pub fn run(args: LexiconArgs) -> Result<()> {
         );
     }
     if !quiet {
-        println!("\nok: {} examples pass", lexicon.examples.len());
+        writeln!(out, "\nok: {} examples pass", lexicon.examples.len())?;
     }
     Ok(())
 }

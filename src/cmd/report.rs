@@ -73,7 +73,7 @@ pub fn run(args: ReportArgs) -> Result<()> {
         args.max_review,
         checked.as_ref().map(|c| &c.correction),
     );
-    crate::cmd::code::AtomicFile::write_whole(&args.output, html.as_bytes())
+    crate::output::write_whole(Some(&args.output), html.as_bytes())
 }
 
 pub struct Provenance {
@@ -212,8 +212,8 @@ const EN: Words = Words {
     p_amounts: "amounts",
     amounts_column: "column",
     amounts_none: "none: each award counts as one",
-    note: "Percentages split each award's amount between its codes in whole units, the remainder \
-           to the largest shares, so every table adds up exactly to the total.",
+    note: "Percentages split each award's amount exactly between its codes; each table is rounded \
+           once, the remainder to the largest lines, so every table adds up exactly to the total.",
     chart: "bar chart",
     decimal: '.',
 };

@@ -52,11 +52,11 @@ pub fn run(args: SampleArgs) -> Result<()> {
             .iter()
             .all(|r| r.title.is_empty() && r.text.is_empty())
     {
-        eprintln!(
+        crate::output::note(format!(
             "hrcs: {}: no title or abstract columns: code with `hrcs code --keep` so the sample \
              carries the text to check",
             file.name
-        );
+        ));
     }
     let units: Vec<Unit> = file
         .rows
@@ -85,8 +85,8 @@ pub fn run(args: SampleArgs) -> Result<()> {
     } else {
         estimate::table_csv(&header, &rows)?
     };
-    crate::cmd::code::AtomicFile::write_whole(&args.output, &bytes)?;
-    eprintln!(
+    crate::output::write_whole(Some(&args.output), &bytes)?;
+    crate::output::note(format!(
         "hrcs: sampled {} of {} awards in {} strata: {}",
         rows.len(),
         file.rows.len(),
@@ -97,6 +97,6 @@ pub fn run(args: SampleArgs) -> Result<()> {
             .map(|s| format!("{} {}/{}", s.name, s.drawn, s.population))
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    ));
     Ok(())
 }

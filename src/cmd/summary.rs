@@ -2,7 +2,7 @@
 //! and research activity code, with the review count of each, optionally by funder or year.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -14,8 +14,8 @@ use crate::error::UsageError;
 use crate::estimate::{Corrected, Correction};
 use crate::hrcs::{HealthCategory, ResearchActivity};
 use crate::summary::{
-    format_minor_units, format_tenths_nb, parse_minor_units, parse_shares, summarise, CodedAward,
-    Dimension, Summary,
+    format_minor_units, format_tenths_nb, parse_amount, parse_shares, summarise, CodedAward,
+    Dimension, Summary, MICROS, MINOR_UNIT,
 };
 
 pub const ABOUT: &str =
@@ -177,19 +177,19 @@ pub fn read_coded(path: &str, amount: Option<&str>, by: Option<&str>) -> Result<
         let amount = match (amount_at, amount) {
             (Some(i), Some(col)) => {
                 let raw = cell(Some(i));
-                let units = parse_minor_units(&raw).with_context(|| {
+                let units = parse_amount(&raw).with_context(|| {
                     format!(
                         "{}: {raw:?} is not an amount (digits, optional thousands separators, a \
                          decimal point, a currency sign)",
                         at(col)
                     )
                 })?;
-                if units % 100 != 0 {
+                if units % MICROS != 0 {
                     file.decimals = true;
                 }
                 units
             }
-            _ => 100,
+            _ => MICROS,
         };
         file.rows.push(CodedRow {
             award: CodedAward {
@@ -211,20 +211,18 @@ pub fn read_coded(path: &str, amount: Option<&str>, by: Option<&str>) -> Result<
             text: cell(text_at),
         });
     }
+    // Without amounts, awards are counted in hundredths (a third of an award is 0.33). When
+    // every amount is whole, totals print in whole currency units, so no table shows fractions.
     if amount.is_none() {
         file.decimals = true;
-    } else if !file.decimals {
-        // Every amount is whole: split in whole currency units, so no table shows fractions.
-        for r in &mut file.rows {
-            r.award.amount /= 100;
-        }
     }
     Ok(file)
 }
 
 /// The summary of the whole file, and one per value of `--by` (in sorted order).
 pub fn summaries(file: &CodedFile) -> (Summary, Vec<(String, Summary)>) {
-    let whole = summarise(file.rows.iter().map(|r| &r.award));
+    let unit = if file.decimals { MINOR_UNIT } else { MICROS };
+    let whole = summarise(file.rows.iter().map(|r| &r.award), unit);
     let mut groups: BTreeMap<&str, Vec<&CodedAward>> = BTreeMap::new();
     if file.by_column.is_some() {
         for r in &file.rows {
@@ -233,7 +231,7 @@ pub fn summaries(file: &CodedFile) -> (Summary, Vec<(String, Summary)>) {
     }
     let by = groups
         .into_iter()
-        .map(|(k, v)| (k.to_string(), summarise(v)))
+        .map(|(k, v)| (k.to_string(), summarise(v, unit)))
         .collect();
     (whole, by)
 }
@@ -258,7 +256,8 @@ pub fn checked(file: &CodedFile, sample: Option<&str>) -> Result<Option<Checked>
     for r in &rows {
         *per_group.entry(awards[r.award].by.clone()).or_insert(0) += 1;
     }
-    let correction = crate::estimate::correct(&awards, &rows)?;
+    let unit = if file.decimals { MINOR_UNIT } else { MICROS };
+    let correction = crate::estimate::correct(&awards, &rows, unit)?;
     Ok(Some(Checked {
         correction,
         per_group,
@@ -274,15 +273,7 @@ pub fn run(args: SummaryArgs) -> Result<()> {
         _ => SummaryFormat::Csv,
     });
     let text = render(&file, &whole, &by, format, args.labels, checked.as_ref());
-    match &args.output {
-        Some(path) => crate::cmd::code::AtomicFile::write_whole(path, text.as_bytes())?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
-    }
-    Ok(())
+    crate::output::write_whole(args.output.as_deref(), text.as_bytes())
 }
 
 /// The amount column as printed.
