@@ -363,7 +363,7 @@ fn parse_entries(
                 // Parsed only: the matcher compiles each regex once, and reports one that
                 // exceeds the size limit with its file and line.
                 if let Err(e) = check_regex(term) {
-                    fail(format!("bad regex {term:?}: {}", one_line(&e.to_string())));
+                    fail(format!("bad regex {term:?}: {}", one_line(&e)));
                     continue;
                 }
             }
@@ -482,13 +482,14 @@ pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error>
 }
 
 /// Checks the syntax of a lexicon pattern as the matcher will run it, without compiling it.
-pub fn check_regex(pattern: &str) -> Result<(), regex_syntax::Error> {
+pub fn check_regex(pattern: &str) -> Result<(), String> {
     regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .utf8(false)
         .build()
         .parse(&regex_source(pattern))
         .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Builds a regex source (from `regex_source`, possibly wrapped by the matcher) with the settings
