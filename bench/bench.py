@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Benchmark `hrcs code`: throughput and peak memory at 1 and 2 threads.
+"""Benchmark `hrcs code`: throughput, CPU time and peak memory at 1 and 2 threads, side by side
+with the floor (a bare csv-crate pass, `examples/csvcount.rs`, or `xsv count` if installed) and,
+optionally, a second hrcs binary (`--baseline`), interleaved so machine load hits all alike.
 
 Builds corpora of 200,000 and 1,000,000 awards by sampling (with a fixed seed) the bundled
 fixtures and ../shared/data/medical-abstracts-dev.csv, then codes each corpus several times with
 -j1 and -j2 and reports the median awards/s, MB/s and the peak resident memory of each run.
 
-Usage: python3 bench/bench.py [--rows 200000 1000000] [--runs 3] [--out docs/benchmarks-latest.md]
-Run from the repository root after `cargo build --release`. Corpora go to bench-data/ (ignored by
+Usage: python3 bench/bench.py [--rows 200000 1000000] [--runs 3] [--baseline OLD_HRCS]
+                              [--out docs/benchmarks-latest.md]
+Run from the repository root after `cargo build --release --bins --example csvcount`. The
+machine is shared: CPU seconds per row (user + system of the whole process, from wait4) are the
+figure to compare; wall time depends on what else runs (the load average is printed). Corpora go to bench-data/ (ignored by
 git) and are reused when present.
 """
 import argparse
@@ -14,6 +19,7 @@ import csv
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,15 +61,40 @@ def build(n, path):
     os.replace(tmp, path)
 
 
-def run_once(binary, corpus, threads):
+def run_cmd(cmd):
+    """Runs a command with stdout discarded: (wall s, CPU s, peak RSS MiB)."""
     start = time.perf_counter()
     with open(os.devnull, "wb") as devnull:
-        proc = subprocess.Popen([binary, "code", corpus, "-j", str(threads), "-q"], stdout=devnull)
+        proc = subprocess.Popen(cmd, stdout=devnull)
         _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
-        sys.exit(f"hrcs failed with status {status}")
-    return elapsed, usage.ru_maxrss / 1024.0  # MiB
+        sys.exit(f"{cmd[0]} failed with status {status}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def run_once(binary, corpus, threads):
+    return run_cmd([binary, "code", corpus, "-j", str(threads), "-q"])
+
+
+def floor_cmd(corpus):
+    """`xsv count` if installed, else the bare csv-crate pass of examples/csvcount.rs."""
+    for xsv in ("xsv", os.path.expanduser("~/.cargo/bin/xsv")):
+        path = xsv if os.path.isabs(xsv) else shutil.which(xsv)
+        if path and os.path.exists(path):
+            return "xsv count", [path, "count", corpus]
+    example = os.path.join(ROOT, "target", "release", "examples", "csvcount")
+    if not os.path.exists(example):
+        sys.exit("build the floor first: cargo build --release --example csvcount")
+    return "csv-crate pass", [example, corpus]
+
+
+def load_average():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def cpu_model():
@@ -82,29 +113,49 @@ def main():
     ap.add_argument("--rows", type=int, nargs="+", default=[200_000, 1_000_000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "hrcs"))
+    ap.add_argument("--baseline", default=None, help="another hrcs binary, run alongside")
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--out", default=None, help="also write the Markdown table to this file")
     args = ap.parse_args()
     os.makedirs(os.path.join(ROOT, "bench-data"), exist_ok=True)
     version = subprocess.run([args.binary, "--version"], capture_output=True, text=True).stdout.strip()
+    binaries = [("new", args.binary)] + ([("baseline", args.baseline)] if args.baseline else [])
     lines = [
         f"Machine: {os.cpu_count()} cores, {cpu_model()}; {platform.system()} {platform.release()}",
-        f"Binary: {version} ({args.binary}); median of {args.runs} runs",
+        f"Binary: {version} ({args.binary}); baseline: {args.baseline or '-'}; median of {args.runs} interleaved runs",
+        f"Load average at start: {load_average()}",
         "",
-        "| rows | input MB | threads | seconds | awards/s | MB/s | peak RSS MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| rows | input MB | program | threads | wall s | rows/s (wall) | MB/s (wall) | CPU s | CPU µs/row | x floor (CPU) | peak RSS MiB |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     print("\n".join(lines), flush=True)
     for n in args.rows:
         corpus = os.path.join(ROOT, "bench-data", f"corpus-{n}.csv")
         build(n, corpus)
         mb = os.path.getsize(corpus) / 1e6
-        for threads in (1, 2):
-            results = [run_once(args.binary, corpus, threads) for _ in range(args.runs)]
-            secs = statistics.median(r[0] for r in results)
-            rss = max(r[1] for r in results)
-            line = f"| {n:,} | {mb:,.0f} | {threads} | {secs:.2f} | {n / secs:,.0f} | {mb / secs:,.1f} | {rss:,.1f} |"
+        floor_name, floor = floor_cmd(corpus)
+        jobs = [(floor_name, 0, floor)]
+        for name, binary in binaries:
+            for t in args.threads:
+                jobs.append((name, t, [binary, "code", corpus, "-j", str(t), "-q"]))
+        results = {j[:2]: [] for j in jobs}
+        for _ in range(args.runs):  # interleaved: A B C A B C ...
+            for name, t, cmd in jobs:
+                results[(name, t)].append(run_cmd(cmd))
+        floor_cpu = statistics.median(r[1] for r in results[(floor_name, 0)])
+        for name, t, _ in jobs:
+            rs = results[(name, t)]
+            wall = statistics.median(r[0] for r in rs)
+            cpu = statistics.median(r[1] for r in rs)
+            rss = max(r[2] for r in rs)
+            line = (
+                f"| {n:,} | {mb:,.0f} | {name} | {t or '-'} | {wall:.2f} | {n / wall:,.0f} | "
+                f"{mb / wall:,.1f} | {cpu:.2f} | {cpu / n * 1e6:.1f} | {cpu / floor_cpu:.1f} | {rss:,.1f} |"
+            )
             lines.append(line)
             print(line, flush=True)
+    lines.append(f"Load average at end: {load_average()}")
+    print(lines[-1])
     if args.out:
         with open(args.out, "w") as f:
             f.write("\n".join(lines) + "\n")

@@ -5,6 +5,7 @@
 //! matches into HRCS codes with percentages, confidence, review reasons and evidence, and
 //! [`output`] writes them; [`pipeline`] runs it all in parallel, in order.
 
+pub mod anchors;
 pub mod cli;
 pub mod cmd;
 pub mod coding;
@@ -19,6 +20,7 @@ pub mod lexicon;
 pub mod matcher;
 pub mod output;
 pub mod pipeline;
+pub mod scan;
 pub mod summary;
 pub mod text;
 pub mod wordforms;

@@ -1,8 +1,12 @@
 //! The compiled matcher: finds every lexicon entry in an award's title and abstract.
 //!
-//! Literal terms, acronyms and exclusion phrases go into one Aho-Corasick automaton run over the
-//! normalised text; regular expressions are screened with one `RegexSet` and only the patterns
-//! that match are run to find their places. Candidate matches must stand on whole words. Then:
+//! Literal terms, acronyms and exclusion phrases are found word by word through an anchor-word
+//! index ([`crate::anchors`]: one table probe per word of the normalised text, then a byte
+//! comparison). Regular expressions with a literal prefix (or word suffix) are run anchored where
+//! the trigger index finds that literal at a word start (or a word end); the few others are
+//! screened together by one `RegexSet`. A regex triggered by a function word runs only in fields
+//! holding one of its required literals (its *gate*, e.g. "whether" for
+//! `to (?:assess|test) whether`), so patterns that start with "to" or "in" cost little. Candidate matches must stand on whole words. Then:
 //!
 //! 1. exclusion phrases drop the matches they overlap (all codes, or only their own code);
 //! 2. overlapping matches resolve leftmost-longest within each *layer* (health categories with
@@ -15,15 +19,15 @@
 
 use std::cell::RefCell;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
+use crate::anchors::{AnchorIndex, Triggers};
 use crate::language::LanguageSet;
 use crate::lexicon::load::{build_regex, regex_source, REGEX_SIZE_LIMIT};
 use crate::lexicon::{EntryKind, Lexicon, Target};
 use crate::text::{
     normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
-    word_end_with_plural,
 };
 use crate::wordforms::WordForms;
 
@@ -67,13 +71,17 @@ struct Candidate {
 #[derive(Default)]
 struct Scratch {
     norm: Vec<u8>,
-    /// (start, anchored regex) pairs found by the automaton.
+    /// `(start, end)` of the words of the normalised field.
+    words: Vec<(u32, u32)>,
+    /// (start, anchored regex) pairs found by the trigger automaton.
     anchors: Vec<(u32, u32)>,
     candidates: Vec<Candidate>,
     exclusions: Vec<(u32, u32, Target)>,
     /// Acronym entries that an exclusion shows defined as something else in this field.
     defined_away: Vec<u32>,
     sentences: Vec<u32>,
+    /// Per regex gate, for the field being matched: 0 not yet tested, 1 open, 2 shut.
+    gates: Vec<u8>,
     /// The languages of the field being matched.
     field_langs: LanguageSet,
     /// Candidates from word forms (compounds, inflections, coordinations).
@@ -84,19 +92,37 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// A compiled lexicon regex and what it takes to run it.
+struct CompiledRegex {
+    entry: u32,
+    /// `^(?:pattern)WORD_END` for anchored runs, `(?:pattern)WORD_END` otherwise.
+    regex: Regex,
+    anchor: Option<Anchor>,
+    /// Index into `Matcher::gates`: literals of which every match contains one.
+    gate: Option<u32>,
+}
+
 /// A lexicon compiled for matching.
 pub struct Matcher {
-    automaton: AhoCorasick,
-    /// Automaton pattern id -> the entries with that normalised literal.
-    pattern_entries: Vec<Vec<u32>>,
-    /// Automaton pattern id -> the regexes (indexes into `anchored`) it is a prefix of.
-    pattern_anchors: Vec<Vec<u32>>,
-    /// Regexes with known anchors, run only where an anchor occurs: (entry, `^(?:re)`, anchor).
-    anchored: Vec<(u32, Regex, Anchor)>,
-    /// Regexes without usable prefixes, screened together by one set.
+    /// Literal terms, acronyms and exclusion phrases (normalised, with curly-apostrophe
+    /// variants), found word by word.
+    literals: AnchorIndex,
+    /// Literal pattern id -> the entries with that normalised literal (CSR ranges).
+    literal_entry_starts: Vec<u32>,
+    literal_entries: Vec<u32>,
+    /// Prefix and word-suffix literals of the regexes that have them: where they occur, the
+    /// regex is run anchored at that word.
+    triggers: Triggers,
+    /// Trigger pattern id -> the regexes (indexes into `regexes`) it triggers.
+    trigger_regexes: Vec<Vec<u32>>,
+    regexes: Vec<CompiledRegex>,
+    /// Regexes without a usable trigger: screened together over every field by one set (index
+    /// in the set -> index in `regexes`), then run where the set says they match.
+    unanchored: Vec<u32>,
     regex_set: RegexSet,
-    /// Regex set index -> (entry, compiled pattern).
-    regexes: Vec<(u32, Regex)>,
+    /// Gates: a regex triggered by a function word runs in a field only if one of its required
+    /// literals occurs there (tested once per field, when first needed).
+    gates: Vec<AhoCorasick>,
     targets: Vec<Target>,
     kinds: Vec<EntryKind>,
     /// The languages each entry serves; a field is matched only with its languages' entries.
@@ -119,15 +145,7 @@ enum Anchor {
 /// within one word, ends with), lower-cased, when they are few and selective enough.
 fn regex_anchors(pattern: &str) -> Option<(Anchor, Vec<Vec<u8>>)> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let parse = |unicode: bool| {
-        regex_syntax::ParserBuilder::new()
-            .unicode(unicode)
-            .utf8(false)
-            .build()
-            .parse(pattern)
-            .ok()
-    };
-    let hir = parse(false).or_else(|| parse(true))?;
+    let hir = parse_hir(pattern, false).or_else(|| parse_hir(pattern, true))?;
     let literals = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
         let seq = Extractor::new()
             .kind(kind)
@@ -160,6 +178,69 @@ fn regex_anchors(pattern: &str) -> Option<(Anchor, Vec<Vec<u8>>)> {
     None
 }
 
+fn parse_hir(pattern: &str, unicode: bool) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(unicode)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
+/// Literals of which every match of an ASCII-mode pattern contains one (lower-cased), chosen to
+/// be long and few: "to (?:determine|assess) whether" gives "whether", never "to". `None` if
+/// no such set is known.
+fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn required(h: &Hir) -> Option<Vec<Vec<u8>>> {
+        match h.kind() {
+            HirKind::Literal(l) => l.0.is_ascii().then(|| vec![l.0.to_ascii_lowercase()]),
+            HirKind::Capture(c) => required(&c.sub),
+            HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+            HirKind::Concat(hs) => hs.iter().filter_map(required).max_by_key(|set| {
+                let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+                (shortest, std::cmp::Reverse(set.len()))
+            }),
+            HirKind::Alternation(hs) => {
+                let mut all = Vec::new();
+                for h in hs {
+                    all.extend(required(h)?);
+                }
+                (all.len() <= 64).then_some(all)
+            }
+            _ => None,
+        }
+    }
+    let set = required(&parse_hir(pattern, false)?)?;
+    // Two-letter literals ("to", "in") stand in nearly every abstract: not worth a gate.
+    (set.iter().all(|l| l.len() >= 3)).then_some(set)
+}
+
+/// True if no match of the pattern can hold a byte that is not a word byte (so a match that
+/// ends a word lies within one word).
+fn matches_only_word_bytes(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn word(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(l) => l.0.iter().all(|&b| crate::text::is_word_byte(b)),
+            HirKind::Class(Class::Bytes(c)) => c
+                .ranges()
+                .iter()
+                .all(|r| (r.start()..=r.end()).all(crate::text::is_word_byte)),
+            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| {
+                (r.start()..=r.end()).all(|ch| !ch.is_ascii() || ch.is_ascii_alphanumeric())
+            }),
+            HirKind::Capture(c) => word(&c.sub),
+            HirKind::Repetition(r) => word(&r.sub),
+            HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().all(word),
+        }
+    }
+    parse_hir(pattern, false)
+        .or_else(|| parse_hir(pattern, true))
+        .is_some_and(|h| word(&h))
+}
+
 /// True if most letters of a text (of some length) are capitals.
 fn is_mostly_upper(text: &str) -> bool {
     let (mut letters, mut upper) = (0usize, 0usize);
@@ -178,26 +259,28 @@ fn word_start(text: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// Builds the automaton's pattern list, sharing one pattern between entries and regex anchors
-/// with the same literal.
+/// Gives each distinct literal one id, so entries (or regexes) with the same literal share it.
 #[derive(Default)]
 struct Patterns {
     patterns: Vec<Vec<u8>>,
-    entries: Vec<Vec<u32>>,
-    anchors: Vec<Vec<u32>>,
+    users: Vec<Vec<u32>>,
     index: std::collections::HashMap<Vec<u8>, usize>,
 }
 
 impl Patterns {
-    fn id(&mut self, pattern: Vec<u8>) -> usize {
-        if let Some(&id) = self.index.get(&pattern) {
-            return id;
+    fn add(&mut self, pattern: Vec<u8>, user: u32) {
+        let id = match self.index.get(&pattern) {
+            Some(&id) => id,
+            None => {
+                self.patterns.push(pattern.clone());
+                self.users.push(Vec::new());
+                self.index.insert(pattern, self.patterns.len() - 1);
+                self.patterns.len() - 1
+            }
+        };
+        if !self.users[id].contains(&user) {
+            self.users[id].push(user);
         }
-        self.patterns.push(pattern.clone());
-        self.entries.push(Vec::new());
-        self.anchors.push(Vec::new());
-        self.index.insert(pattern, self.patterns.len() - 1);
-        self.patterns.len() - 1
     }
 }
 
@@ -208,77 +291,111 @@ impl Patterns {
 const WORD_END: &str = "(?-u:[^0-9A-Za-z\\x80-\\xFF])";
 
 impl Matcher {
-    /// Compiles a validated lexicon. Fails only if the automaton or regex set exceed their size
-    /// limits, which validation of single entries cannot see.
+    /// Compiles a validated lexicon (each regex once). Fails if a regex exceeds its size limit,
+    /// naming the entry.
     pub fn new(lexicon: &Lexicon) -> anyhow::Result<Matcher> {
-        let mut pats = Patterns::default();
-        let mut regex_sources = Vec::new();
+        let mut literals = Patterns::default();
+        // (literal, is a word suffix, its regex matches word bytes only) -> regexes it triggers.
+        let mut trigger_ids: std::collections::HashMap<(Vec<u8>, bool, bool), usize> =
+            Default::default();
+        let mut trigger_lits: Vec<(Vec<u8>, bool, bool)> = Vec::new();
+        let mut trigger_regexes: Vec<Vec<u32>> = Vec::new();
         let mut regexes = Vec::new();
-        let mut anchored = Vec::new();
+        let mut unanchored = Vec::new();
+        let mut gates = Vec::new();
+        let mut set_sources = Vec::new();
         let mut acronyms = Vec::with_capacity(lexicon.entries.len());
         for (i, e) in lexicon.entries.iter().enumerate() {
             let i = i as u32;
             acronyms.push((e.kind == EntryKind::Acronym).then(|| e.term.clone()));
-            match e.kind {
-                EntryKind::Regex => match regex_anchors(&e.term) {
-                    // Most lexicon patterns start with words ("(lung|breast) cancer"): find those
-                    // words with the automaton and run the pattern only there, instead of
-                    // scanning every text with every pattern.
-                    Some((anchor, literals)) => {
-                        let source = format!("^(?:{}){WORD_END}", regex_source(&e.term));
-                        let re = build_regex(&source)?;
-                        let r = anchored.len() as u32;
-                        anchored.push((i, re, anchor));
-                        for literal in literals {
-                            let id = pats.id(literal);
-                            pats.anchors[id].push(r);
-                        }
-                    }
-                    None => {
-                        regex_sources.push(regex_source(&e.term));
-                        let source = format!("(?:{}){WORD_END}", regex_source(&e.term));
-                        regexes.push((i, build_regex(&source)?));
-                    }
-                },
-                _ => {
-                    let norm = normalise_term(&e.term);
-                    // Texts pasted from word processors write "Crohn’s": a term written with a
-                    // straight apostrophe matches both forms.
-                    let curly = norm.contains('\'').then(|| norm.replace('\'', "’"));
-                    for pattern in std::iter::once(norm).chain(curly) {
-                        let id = pats.id(pattern.into_bytes());
-                        if !pats.entries[id].contains(&i) {
-                            pats.entries[id].push(i);
-                        }
+            if e.kind != EntryKind::Regex {
+                let norm = normalise_term(&e.term);
+                // Texts pasted from word processors write "Crohn’s": a term written with a
+                // straight apostrophe matches both forms.
+                let curly = norm.contains('\'').then(|| norm.replace('\'', "’"));
+                for pattern in std::iter::once(norm).chain(curly) {
+                    literals.add(pattern.into_bytes(), i);
+                }
+                continue;
+            }
+            let source = regex_source(&e.term);
+            let anchor = regex_anchors(&e.term);
+            // Most lexicon patterns start with words ("(lung|breast) cancer"): find those words
+            // and run the pattern only there, instead of scanning every text with every pattern.
+            let wrapped = match anchor {
+                Some(_) => format!("^(?:{source}){WORD_END}"),
+                None => format!("(?:{source}){WORD_END}"),
+            };
+            let regex = build_regex(&wrapped)
+                .map_err(|err| anyhow::anyhow!("{}: regex {:?}: {err}", e.location, e.term))?;
+            // Gates only where they save work: patterns triggered by short or function words ("to", "in", "the"); and only for ASCII-mode
+            // patterns, whose literals match the normalised text byte for byte.
+            let common_trigger = anchor.as_ref().is_some_and(|(a, lits)| {
+                *a == Anchor::Prefix
+                    && lits.iter().any(|l| {
+                        let run = l
+                            .iter()
+                            .take_while(|&&b| crate::text::is_word_byte(b))
+                            .count();
+                        run <= 3 || crate::anchors::is_stop_word(&l[..run])
+                    })
+            });
+            let gate = (common_trigger && source.starts_with("(?-u:"))
+                .then(|| required_literals(&e.term))
+                .flatten()
+                .map(|lits| -> anyhow::Result<u32> {
+                    gates.push(AhoCorasick::new(lits)?);
+                    Ok(gates.len() as u32 - 1)
+                })
+                .transpose()?;
+            let r = regexes.len() as u32;
+            let kind = anchor.as_ref().map(|(a, _)| *a);
+            match anchor {
+                Some((a, lits)) => {
+                    let suffix = a == Anchor::WordSuffix;
+                    let word_only = suffix && matches_only_word_bytes(&e.term);
+                    for l in lits {
+                        let key = (l, suffix, word_only);
+                        let id = *trigger_ids.entry(key.clone()).or_insert_with(|| {
+                            trigger_lits.push(key);
+                            trigger_regexes.push(Vec::new());
+                            trigger_regexes.len() - 1
+                        });
+                        trigger_regexes[id].push(r);
                     }
                 }
+                None => {
+                    unanchored.push(r);
+                    set_sources.push(source);
+                }
             }
+            regexes.push(CompiledRegex {
+                entry: i,
+                regex,
+                anchor: kind,
+                gate,
+            });
         }
-        // A contiguous NFA over pre-lowered text: with the 13,000-entry default set it is faster
-        // than the DFA (which was faster at a few thousand terms) and takes 60 MiB less memory
-        // (docs/benchmarks.md). Overlapping search, so that a failed whole-word check on a long
-        // term never hides a shorter term that starts at the same place.
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .match_kind(MatchKind::Standard)
-            .build(&pats.patterns)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .build(&pats.patterns)
-            })?;
-        let regex_set = RegexSetBuilder::new(&regex_sources)
-            .case_insensitive(true)
-            .size_limit(REGEX_SIZE_LIMIT * 16)
-            .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
-            .build()?;
+        let mut literal_entry_starts = vec![0u32];
+        let mut literal_entries = Vec::new();
+        for users in &literals.users {
+            literal_entries.extend_from_slice(users);
+            literal_entry_starts.push(literal_entries.len() as u32);
+        }
         Ok(Matcher {
-            automaton,
-            pattern_entries: pats.entries,
-            pattern_anchors: pats.anchors,
-            anchored,
-            regex_set,
+            literals: AnchorIndex::new(&literals.patterns)?,
+            literal_entry_starts,
+            literal_entries,
+            triggers: Triggers::new(&trigger_lits)?,
+            trigger_regexes,
             regexes,
+            unanchored,
+            regex_set: RegexSetBuilder::new(&set_sources)
+                .case_insensitive(true)
+                .size_limit(REGEX_SIZE_LIMIT * 16)
+                .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
+                .build()?,
+            gates,
             targets: lexicon.entries.iter().map(|e| e.target).collect(),
             kinds: lexicon.entries.iter().map(|e| e.kind).collect(),
             langs: lexicon.entries.iter().map(|e| e.langs).collect(),
@@ -323,69 +440,14 @@ impl Matcher {
         normalise_into(text, &mut norm_buf);
         // A space after the text, so that every regex match can end with its WORD_END byte.
         norm_buf.push(b' ');
-        let padded = &norm_buf[..];
-        let norm = &padded[..padded.len() - 1];
+        let norm = &norm_buf[..norm_buf.len() - 1];
         s.candidates.clear();
         s.exclusions.clear();
-        s.anchors.clear();
-        // In a field written in capitals ("ALL PATIENTS WITH MS") case tells nothing, so
-        // acronyms, which rely on it, are not matched there.
-        let shouting = is_mostly_upper(text);
-        for m in self.automaton.find_overlapping_iter(norm) {
-            let (start, end) = (m.start(), m.end());
-            for &r in &self.pattern_anchors[m.pattern().as_usize()] {
-                let at = match self.anchored[r as usize].2 {
-                    Anchor::Prefix => start,
-                    Anchor::WordSuffix => word_start(norm, start),
-                };
-                if at == 0 || !crate::text::is_word_byte(norm[at - 1]) {
-                    s.anchors.push((at as u32, r));
-                }
-            }
-            if start > 0 && crate::text::is_word_byte(norm[start - 1]) {
-                continue;
-            }
-            let Some(word_end) = word_end_with_plural(norm, end) else {
-                continue;
-            };
-            for &entry in &self.pattern_entries[m.pattern().as_usize()] {
-                if let Some(acronym) = &self.acronyms[entry as usize] {
-                    if shouting {
-                        continue;
-                    }
-                    // Exact case, on the original text; the plural ending may follow.
-                    let found = text.get(start..end).unwrap_or("");
-                    if found != acronym && found.replace('’', "'") != *acronym {
-                        continue;
-                    }
-                }
-                self.push_candidate(s, start, word_end, entry);
-            }
-        }
-        // Regexes whose prefix was found: one anchored run per place and pattern.
-        s.anchors.sort_unstable();
-        s.anchors.dedup();
-        for i in 0..s.anchors.len() {
-            let (start, r) = s.anchors[i];
-            let (entry, re, _) = &self.anchored[r as usize];
-            if let Some(m) = re.find(&padded[start as usize..]) {
-                let end = start as usize + m.end() - 1;
-                if end > start as usize && on_word_boundaries(norm, start as usize, end) {
-                    self.push_candidate(s, start as usize, end, *entry);
-                }
-            }
-        }
-        if !self.regexes.is_empty() {
-            for idx in self.regex_set.matches(norm).iter() {
-                let (entry, re) = &self.regexes[idx];
-                for m in re.find_iter(padded) {
-                    let end = m.end() - 1;
-                    if m.start() < end && on_word_boundaries(norm, m.start(), end) {
-                        self.push_candidate(s, m.start(), end, *entry);
-                    }
-                }
-            }
-        }
+        crate::scan::words(norm, &mut s.words);
+        let words = std::mem::take(&mut s.words);
+        self.find_literals(text, norm, &words, s);
+        // Word forms (compound parts, inflections, hyphenated coordination): candidates the
+        // whole-word literals miss, from lexicon data. Skipped when no entry has forms.
         if !self.word_forms.is_empty() {
             let mut extra = std::mem::take(&mut s.word_forms);
             extra.clear();
@@ -395,32 +457,133 @@ impl Matcher {
             }
             s.word_forms = extra;
         }
+        self.find_regexes(&norm_buf, &words, s);
+        s.words = words;
         s.norm = norm_buf;
-        if !s.exclusions.is_empty() {
-            let exclusions = &s.exclusions;
-            let targets = &self.targets;
-            let excluded = |c: &Candidate| {
-                exclusions.iter().any(|&(xs, xe, xt)| {
-                    c.start < xe
-                        && xs < c.end
-                        && (xt == Target::All || xt == targets[c.entry as usize])
-                })
+        self.apply_exclusions(s);
+        self.leftmost_longest(field, text, s, hits);
+    }
+
+    /// Literal terms, acronyms and exclusion phrases, word by word.
+    fn find_literals(&self, text: &str, norm: &[u8], words: &[(u32, u32)], s: &mut Scratch) {
+        // In a field written in capitals ("ALL PATIENTS WITH MS") case tells nothing, so
+        // acronyms, which rely on it, are not matched there. Counted only when an acronym is.
+        let mut shouting: Option<bool> = None;
+        self.literals.find(norm, words, |o| {
+            let p = o.pattern as usize;
+            let users =
+                self.literal_entry_starts[p] as usize..self.literal_entry_starts[p + 1] as usize;
+            for &entry in &self.literal_entries[users] {
+                if let Some(acronym) = &self.acronyms[entry as usize] {
+                    if *shouting.get_or_insert_with(|| is_mostly_upper(text)) {
+                        continue;
+                    }
+                    // Exact case, on the original text; the plural ending may follow.
+                    let found = text.get(o.start..o.end).unwrap_or("");
+                    if found != acronym && found.replace('’', "'") != *acronym {
+                        continue;
+                    }
+                }
+                self.push_candidate(s, o.start, o.word_end, entry);
+            }
+        });
+    }
+
+    /// True if regex `r` may match in the field: its gate, tested once per field, is open.
+    fn gate_open(&self, r: &CompiledRegex, norm: &[u8], gates: &mut [u8]) -> bool {
+        let Some(g) = r.gate else { return true };
+        let state = &mut gates[g as usize];
+        if *state == 0 {
+            *state = if self.gates[g as usize].is_match(norm) {
+                1
+            } else {
+                2
             };
-            // An acronym that an exclusion shows defined as something else ("mass spectrometry
-            // (MS)") means that thing wherever it stands in the field, not only there.
-            let mut defined_away = std::mem::take(&mut s.defined_away);
-            defined_away.clear();
-            defined_away.extend(
-                s.candidates
-                    .iter()
-                    .filter(|c| self.acronyms[c.entry as usize].is_some() && excluded(c))
-                    .map(|c| c.entry),
-            );
-            s.candidates
-                .retain(|c| !excluded(c) && !defined_away.contains(&c.entry));
-            s.defined_away = defined_away;
         }
-        // Leftmost-longest within each layer; several entries with the very same span all count.
+        *state == 1
+    }
+
+    /// Regexes: anchored runs where a trigger literal stands at a word start, the rest over the
+    /// whole field; each only if its gate is open. `padded` is the normalised field plus a space.
+    fn find_regexes(&self, padded: &[u8], words: &[(u32, u32)], s: &mut Scratch) {
+        let norm = &padded[..padded.len() - 1];
+        let mut gates = std::mem::take(&mut s.gates);
+        gates.clear();
+        gates.resize(self.gates.len(), 0);
+        s.anchors.clear();
+        let anchors = &mut s.anchors;
+        self.triggers.find(norm, words, |t| {
+            for &r in &self.trigger_regexes[t.literal as usize] {
+                let at = match self.regexes[r as usize].anchor {
+                    Some(Anchor::WordSuffix) => word_start(norm, t.start),
+                    _ => t.start,
+                };
+                if at == 0 || !crate::text::is_word_byte(norm[at - 1]) {
+                    anchors.push((at as u32, r));
+                }
+            }
+        });
+        // One anchored run per place and pattern.
+        s.anchors.sort_unstable();
+        s.anchors.dedup();
+        for i in 0..s.anchors.len() {
+            let (start, r) = s.anchors[i];
+            let re = &self.regexes[r as usize];
+            if !self.gate_open(re, norm, &mut gates) {
+                continue;
+            }
+            if let Some(m) = re.regex.find(&padded[start as usize..]) {
+                let end = start as usize + m.end() - 1;
+                if end > start as usize && on_word_boundaries(norm, start as usize, end) {
+                    self.push_candidate(s, start as usize, end, re.entry);
+                }
+            }
+        }
+        if self.unanchored.is_empty() {
+            s.gates = gates;
+            return;
+        }
+        for i in self.regex_set.matches(norm).iter() {
+            let re = &self.regexes[self.unanchored[i] as usize];
+            for m in re.regex.find_iter(padded) {
+                let end = m.end() - 1;
+                if m.start() < end && on_word_boundaries(norm, m.start(), end) {
+                    self.push_candidate(s, m.start(), end, re.entry);
+                }
+            }
+        }
+        s.gates = gates;
+    }
+
+    /// Exclusion phrases drop the candidates they overlap.
+    fn apply_exclusions(&self, s: &mut Scratch) {
+        if s.exclusions.is_empty() {
+            return;
+        }
+        let exclusions = &s.exclusions;
+        let targets = &self.targets;
+        let excluded = |c: &Candidate| {
+            exclusions.iter().any(|&(xs, xe, xt)| {
+                c.start < xe && xs < c.end && (xt == Target::All || xt == targets[c.entry as usize])
+            })
+        };
+        // An acronym that an exclusion shows defined as something else ("mass spectrometry
+        // (MS)") means that thing wherever it stands in the field, not only there.
+        let mut defined_away = std::mem::take(&mut s.defined_away);
+        defined_away.clear();
+        defined_away.extend(
+            s.candidates
+                .iter()
+                .filter(|c| self.acronyms[c.entry as usize].is_some() && excluded(c))
+                .map(|c| c.entry),
+        );
+        s.candidates
+            .retain(|c| !excluded(c) && !defined_away.contains(&c.entry));
+        s.defined_away = defined_away;
+    }
+
+    /// Leftmost-longest within each layer; several entries with the very same span all count.
+    fn leftmost_longest(&self, field: Field, text: &str, s: &mut Scratch, hits: &mut Vec<Hit>) {
         let targets = &self.targets;
         s.candidates.sort_unstable_by_key(|c| {
             (
@@ -430,7 +593,11 @@ impl Matcher {
                 c.entry,
             )
         });
-        sentence_starts(text, &mut s.sentences);
+        // Only a hash collision in the anchor index could report a literal twice.
+        s.candidates.dedup_by_key(|c| (c.start, c.end, c.entry));
+        if field == Field::Abstract {
+            sentence_starts(text, &mut s.sentences);
+        }
         // (layer, start, end) of the last accepted match.
         let mut last: Option<(u8, u32, u32)> = None;
         for c in &s.candidates {
@@ -601,9 +768,9 @@ mod tests {
     fn anchored_regexes_find_every_match() {
         let l = lex("treatment:pharmaceutical\tregex\t[a-z]{3,}mab\t2\nCancer\tregex\t(?:lung|gi) (?:cancer|tumou?r)s?\t3\nInfection\tregex\th[1-9]n[1-9]\t2\n");
         let m = Matcher::new(&l).unwrap();
-        // Prefix and word-suffix anchors go through the automaton; the rest through the set.
-        assert_eq!(m.anchored.len(), 2);
-        assert_eq!(m.regexes.len(), 1);
+        // Prefix and word-suffix anchors trigger anchored runs; the rest runs over every field.
+        assert_eq!(m.regexes.len(), 3);
+        assert_eq!(m.unanchored.len(), 1);
         let got = hits(
             &l,
             "",

@@ -1,7 +1,8 @@
 //! The coding pipeline: a reader thread parses inputs into batches and sends them through a
 //! bounded channel (so memory stays flat however long the input); each batch is coded in
-//! parallel with rayon, whose `collect` keeps input order; the writer takes batches one after the
-//! other. Output is therefore identical at any thread count.
+//! parallel with rayon, whose `collect` keeps input order; the main thread writes each coded
+//! batch while the pool codes the next, taking batches one after the other. Output is therefore
+//! identical at any thread count.
 
 use std::num::NonZeroUsize;
 use std::sync::mpsc::sync_channel;
@@ -154,23 +155,44 @@ pub fn stream<T: Send>(
 
     let bar = opts.progress.then(progress_bar);
     let mut result = Ok(());
-    'batches: for message in rx.iter() {
-        let batch = match message {
-            Ok(b) => b,
-            Err(e) => {
+    // The batch coded last, waiting to be written: the main thread writes it while the pool
+    // codes the next one, so the writer no longer holds the coders up.
+    let mut pending: Option<(Vec<Award>, Vec<T>)> = None;
+    let mut messages = rx.iter();
+    loop {
+        let batch = match messages.next() {
+            Some(Ok(b)) => Some(b),
+            Some(Err(e)) => {
                 result = Err(e);
-                break;
+                None
             }
+            None => None,
         };
-        let mapped: Vec<T> = pool.install(|| batch.par_iter().map(&map).collect());
-        for (award, item) in batch.iter().zip(mapped) {
-            if let Err(e) = sink(award, item) {
-                result = Err(e);
-                break 'batches;
+        let mut written = Ok(());
+        let mut coded = None;
+        pool.in_place_scope(|scope| {
+            if let Some(batch) = batch {
+                let coded = &mut coded;
+                let map = &map;
+                scope.spawn(move |_| {
+                    let mapped: Vec<T> = batch.par_iter().map(map).collect();
+                    *coded = Some((batch, mapped));
+                });
             }
+            if let Some((awards, mapped)) = pending.take() {
+                written = write_batch(&awards, mapped, &mut sink);
+                if let Some(bar) = &bar {
+                    bar.inc(awards.len() as u64);
+                }
+            }
+        });
+        if let Err(e) = written {
+            result = Err(e);
+            break;
         }
-        if let Some(bar) = &bar {
-            bar.inc(batch.len() as u64);
+        pending = coded;
+        if pending.is_none() {
+            break;
         }
     }
     drop(rx);
@@ -179,6 +201,18 @@ pub fn stream<T: Send>(
         bar.finish_and_clear();
     }
     result
+}
+
+/// Hands a coded batch to the sink, in order; stops at the sink's first error.
+fn write_batch<T>(
+    awards: &[Award],
+    mapped: Vec<T>,
+    sink: &mut impl FnMut(&Award, T) -> Result<()>,
+) -> Result<()> {
+    for (award, item) in awards.iter().zip(mapped) {
+        sink(award, item)?;
+    }
+    Ok(())
 }
 
 fn progress_bar() -> indicatif::ProgressBar {

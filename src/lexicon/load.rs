@@ -371,8 +371,10 @@ fn parse_entries(
         };
         match kind {
             EntryKind::Regex => {
-                if let Err(e) = compile_regex(term) {
-                    fail(format!("bad regex {term:?}: {}", one_line(&e.to_string())));
+                // Parsed only: the matcher compiles each regex once, and reports one that
+                // exceeds the size limit with its file and line.
+                if let Err(e) = check_regex(term) {
+                    fail(format!("bad regex {term:?}: {}", one_line(&e)));
                     continue;
                 }
             }
@@ -583,6 +585,17 @@ pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex, regex::Error>
     build_regex(&regex_source(pattern))
 }
 
+/// Checks the syntax of a lexicon pattern as the matcher will run it, without compiling it.
+pub fn check_regex(pattern: &str) -> Result<(), String> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .utf8(false)
+        .build()
+        .parse(&regex_source(pattern))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 /// Builds a regex source (from `regex_source`, possibly wrapped by the matcher) with the settings
 /// every lexicon pattern runs with: case-insensitive, size-limited.
 pub fn build_regex(source: &str) -> Result<regex::bytes::Regex, regex::Error> {
@@ -597,10 +610,12 @@ pub fn build_regex(source: &str) -> Result<regex::bytes::Regex, regex::Error> {
 /// pattern allows it (Unicode word boundaries cost two orders of magnitude); patterns with
 /// non-ASCII letters (`alstr[oö]m`) keep Unicode mode, which they need.
 pub fn regex_source(pattern: &str) -> String {
-    let ascii = regex::bytes::RegexBuilder::new(pattern)
+    // Parsing tells whether ASCII mode accepts the pattern; compiling is left to the matcher.
+    let ascii = regex_syntax::ParserBuilder::new()
         .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
+        .utf8(false)
         .build()
+        .parse(pattern)
         .is_ok();
     if ascii {
         format!("(?-u:{pattern})")

@@ -1,0 +1,553 @@
+//! The anchor-word index: finds every whole-word occurrence of many literal patterns with one
+//! table probe per word of the text instead of an automaton step per byte.
+//!
+//! Each pattern (a normalised literal: words separated by spaces or punctuation) is keyed by its
+//! *anchor*, the word of the pattern that the fewest patterns share and that is not a function
+//! word, so "the aim of" is looked up from "aim" only. For each word of a text the index is
+//! probed with the word, and, for the plural and possessive endings the matcher allows at the
+//! end of a term (`s`, `es`, `’s`), with the word less that ending. Every pattern found is then
+//! checked by a plain byte comparison at the offset its anchor implies, with the same word
+//! boundary rules as before ([`crate::text::word_end_with_plural`]), so what is found is exactly
+//! the set of whole-word occurrences, by construction. Patterns without any word byte (none in
+//! the default set) are found by a small Aho-Corasick automaton instead.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::text::{is_word_byte, word_end_with_plural};
+
+/// Function words and very common words: never chosen as an anchor while a pattern has another
+/// word, because they stand in nearly every sentence.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
+    "is", "it", "its", "of", "on", "or", "that", "the", "their", "these", "this", "to", "was",
+    "we", "were", "will", "with", "which", "study", "patients", "s",
+];
+
+/// True for the function words and very common words that no pattern is anchored on.
+pub fn is_stop_word(w: &[u8]) -> bool {
+    STOP_WORDS.iter().any(|s| s.as_bytes() == w)
+}
+
+/// One whole-word occurrence of a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    pub pattern: u32,
+    pub start: usize,
+    /// End of the pattern's bytes.
+    pub end: usize,
+    /// End of the word, after a plural or possessive ending.
+    pub word_end: usize,
+}
+
+/// An index slot: a word hash and the range of `checks` holding the patterns anchored on it.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    hash: u64,
+    from: u32,
+    to: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+/// An open-addressing table from 64-bit key hashes to ranges of ids.
+struct Table {
+    slots: Vec<Slot>,
+    mask: usize,
+    ids: Vec<u32>,
+}
+
+impl Table {
+    /// Groups `(hash, id)` pairs by hash.
+    fn new(mut keyed: Vec<(u64, u32)>) -> Table {
+        keyed.sort_unstable();
+        let groups = keyed.chunk_by(|a, b| a.0 == b.0).count();
+        let size = (groups * 2).next_power_of_two().max(16);
+        let empty = Slot {
+            hash: 0,
+            from: EMPTY,
+            to: EMPTY,
+        };
+        let mut slots = vec![empty; size];
+        let mask = size - 1;
+        let mut ids = Vec::with_capacity(keyed.len());
+        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+            let hash = group[0].0;
+            let from = ids.len() as u32;
+            ids.extend(group.iter().map(|&(_, p)| p));
+            let mut at = hash as usize & mask;
+            while slots[at].from != EMPTY {
+                at = (at + 1) & mask;
+            }
+            slots[at] = Slot {
+                hash,
+                from,
+                to: ids.len() as u32,
+            };
+        }
+        Table { slots, mask, ids }
+    }
+
+    #[inline]
+    fn get(&self, hash: u64) -> &[u32] {
+        let mut at = hash as usize & self.mask;
+        loop {
+            let slot = self.slots[at];
+            if slot.from == EMPTY {
+                return &[];
+            }
+            if slot.hash == hash {
+                return &self.ids[slot.from as usize..slot.to as usize];
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+/// Literal patterns indexed by their anchor words.
+pub struct AnchorIndex {
+    /// All pattern bytes, one after the other; pattern `p` is `bytes[starts[p]..starts[p + 1]]`.
+    bytes: Vec<u8>,
+    starts: Vec<u32>,
+    /// Byte offset of each pattern's anchor word within the pattern.
+    anchor_at: Vec<u32>,
+    /// Anchor word hash -> the patterns anchored on it.
+    table: Table,
+    /// Patterns with no word byte, found the old way.
+    wordless: Option<(AhoCorasick, Vec<u32>)>,
+}
+
+/// A fast hash of a word (most are under 16 bytes).
+#[inline]
+fn word_hash(w: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (w.len() as u64).wrapping_mul(K);
+    let mut chunks = w.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h ^ v).wrapping_mul(K).rotate_left(31);
+    }
+    let rest = chunks.remainder();
+    let mut buf = [0u8; 8];
+    buf[..rest.len()].copy_from_slice(rest);
+    h = (h ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+    h ^ (h >> 29)
+}
+
+/// The `(start, end)` spans of the words of a pattern.
+fn pattern_words(p: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        if !is_word_byte(p[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < p.len() && is_word_byte(p[i]) {
+            i += 1;
+        }
+        out.push((s, i));
+    }
+    out
+}
+
+/// Concatenates byte strings: `(bytes, starts)` with string `i` at `starts[i]..starts[i + 1]`.
+fn flatten(strings: &[Vec<u8>]) -> (Vec<u8>, Vec<u32>) {
+    let mut bytes = Vec::new();
+    let mut starts = vec![0u32];
+    for p in strings {
+        bytes.extend_from_slice(p);
+        starts.push(bytes.len() as u32);
+    }
+    (bytes, starts)
+}
+
+impl AnchorIndex {
+    /// Indexes `patterns` (distinct normalised literals); occurrences report their position in
+    /// this list.
+    pub fn new(patterns: &[Vec<u8>]) -> anyhow::Result<AnchorIndex> {
+        let words: Vec<Vec<(usize, usize)>> = patterns.iter().map(|p| pattern_words(p)).collect();
+        // How many patterns each word stands in: the rarest word makes the fewest checks.
+        let mut freq: HashMap<&[u8], u32> = HashMap::new();
+        for (p, ws) in patterns.iter().zip(&words) {
+            let mut seen: Vec<&[u8]> = ws.iter().map(|&(s, e)| &p[s..e]).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for w in seen {
+                *freq.entry(w).or_default() += 1;
+            }
+        }
+        let mut keyed: Vec<(u64, u32)> = Vec::new();
+        let mut anchor_at = vec![0u32; patterns.len()];
+        let mut wordless = Vec::new();
+        for (i, (p, ws)) in patterns.iter().zip(&words).enumerate() {
+            let best = ws.iter().min_by_key(|&&(s, e)| {
+                let w = &p[s..e];
+                (is_stop_word(w), freq[w], std::cmp::Reverse(e - s))
+            });
+            match best {
+                Some(&(s, e)) => {
+                    anchor_at[i] = s as u32;
+                    keyed.push((word_hash(&p[s..e]), i as u32));
+                }
+                None => wordless.push(i as u32),
+            }
+        }
+        let (bytes, starts) = flatten(patterns);
+        Ok(AnchorIndex {
+            bytes,
+            starts,
+            anchor_at,
+            table: Table::new(keyed),
+            wordless: overlapping_automaton(patterns, wordless)?,
+        })
+    }
+
+    /// The patterns anchored on a word.
+    #[inline]
+    fn probe(&self, word: &[u8]) -> &[u32] {
+        self.table.get(word_hash(word))
+    }
+
+    /// Calls `found` for every whole-word occurrence of a pattern in `norm`, given the spans of
+    /// its words (from [`crate::scan::words`]). Occurrences come in no particular order.
+    pub fn find(&self, norm: &[u8], words: &[(u32, u32)], mut found: impl FnMut(Occurrence)) {
+        for &(s, e) in words {
+            let (s, e) = (s as usize, e as usize);
+            let word = &norm[s..e];
+            self.check(norm, s, self.probe(word), &mut found);
+            // The word less a plural or possessive ending, for patterns that end with it.
+            let n = word.len();
+            if n > 1 && word[n - 1] == b's' {
+                self.check(norm, s, self.probe(&word[..n - 1]), &mut found);
+                if n > 2 && word[n - 2] == b'e' {
+                    self.check(norm, s, self.probe(&word[..n - 2]), &mut found);
+                }
+                if n > 4 && word[..n - 1].ends_with("’".as_bytes()) {
+                    self.check(norm, s, self.probe(&word[..n - 4]), &mut found);
+                }
+            }
+        }
+        if let Some((ac, ids)) = &self.wordless {
+            for m in ac.find_overlapping_iter(norm) {
+                let (start, end) = (m.start(), m.end());
+                if start > 0 && is_word_byte(norm[start - 1]) {
+                    continue;
+                }
+                if let Some(word_end) = word_end_with_plural(norm, end) {
+                    found(Occurrence {
+                        pattern: ids[m.pattern().as_usize()],
+                        start,
+                        end,
+                        word_end,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Checks the patterns `ps` anchored on the word starting at `word_start`.
+    #[inline]
+    fn check(
+        &self,
+        norm: &[u8],
+        word_start: usize,
+        ps: &[u32],
+        found: &mut impl FnMut(Occurrence),
+    ) {
+        for &p in ps {
+            let p = p as usize;
+            let Some(start) = word_start.checked_sub(self.anchor_at[p] as usize) else {
+                continue;
+            };
+            let pat = &self.bytes[self.starts[p] as usize..self.starts[p + 1] as usize];
+            let end = start + pat.len();
+            if end > norm.len() || &norm[start..end] != pat {
+                continue;
+            }
+            if start > 0 && is_word_byte(norm[start - 1]) {
+                continue;
+            }
+            if let Some(word_end) = word_end_with_plural(norm, end) {
+                found(Occurrence {
+                    pattern: p as u32,
+                    start,
+                    end,
+                    word_end,
+                });
+            }
+        }
+    }
+}
+
+/// An overlapping automaton over the chosen patterns (`None` if there are none), with the
+/// pattern ids it reports.
+fn overlapping_automaton(
+    patterns: &[Vec<u8>],
+    chosen: Vec<u32>,
+) -> anyhow::Result<Option<(AhoCorasick, Vec<u32>)>> {
+    if chosen.is_empty() {
+        return Ok(None);
+    }
+    let pats: Vec<&[u8]> = chosen.iter().map(|&i| &patterns[i as usize][..]).collect();
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(pats)?;
+    Ok(Some((ac, chosen)))
+}
+
+/// Where a trigger literal of a regex stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trigger {
+    /// Index into the literal list given to [`Triggers::new`].
+    pub literal: u32,
+    /// Byte offset of the literal.
+    pub start: usize,
+}
+
+/// Finds regex trigger literals word by word: *prefix* literals where a word starts with them,
+/// *suffix* literals where a word ends with them. Literals that start with a non-word byte (and
+/// suffix literals of regexes that may match more than one word) are found by an overlapping
+/// automaton anywhere, as before; the matcher then applies its own word-start rule to both.
+pub struct Triggers {
+    bytes: Vec<u8>,
+    starts: Vec<u32>,
+    /// Hash of a complete first word -> prefix literals starting with that word.
+    first_word: Table,
+    /// Hash of the first two or three bytes of a word -> prefix literals that are one
+    /// incomplete word (`h1n1` is a prefix of `h1n1pdm`).
+    word_prefix: Table,
+    /// Hash of the last two or three bytes of a word -> suffix literals.
+    word_suffix: Table,
+    /// 65,536 bits each, indexed by [`filter_key`] of a word's first (or last) two and three
+    /// bytes: set where some literal has them.
+    prefix_filter: Vec<u64>,
+    suffix_filter: Vec<u64>,
+    anywhere: Option<(AhoCorasick, Vec<u32>)>,
+}
+
+const PREFIX_TAG: u64 = 0x5bd1_e995_0000_0001;
+const SUFFIX_TAG: u64 = 0x5bd1_e995_0000_0002;
+
+/// A 16-bit key of two or three bytes, for the trigger filters.
+#[inline]
+fn filter_key(b: &[u8]) -> usize {
+    let v = match *b {
+        [x, y] => u32::from(x) << 8 | u32::from(y),
+        [x, y, z] => (u32::from(x) << 16 | u32::from(y) << 8 | u32::from(z)) | 1 << 24,
+        _ => 0,
+    };
+    (v.wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+#[inline]
+fn set_bit(filter: &mut [u64], i: usize) {
+    filter[i >> 6] |= 1 << (i & 63);
+}
+
+#[inline]
+fn bit(filter: &[u64], i: usize) -> bool {
+    filter[i >> 6] >> (i & 63) & 1 == 1
+}
+
+impl Triggers {
+    /// `literals[i]` is `(bytes, is_suffix, word_only)`: a suffix literal is indexed by word
+    /// ends only if its regex can match nothing but word bytes (`word_only`).
+    pub fn new(literals: &[(Vec<u8>, bool, bool)]) -> anyhow::Result<Triggers> {
+        let (mut first, mut prefix, mut suffix, mut anywhere) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut prefix_filter = vec![0u64; 1024];
+        let mut suffix_filter = vec![0u64; 1024];
+        for (i, (lit, is_suffix, word_only)) in literals.iter().enumerate() {
+            let i = i as u32;
+            let n = lit.len();
+            if *is_suffix {
+                if *word_only && n >= 2 && lit.iter().all(|&b| is_word_byte(b)) {
+                    let k = n.min(3);
+                    suffix.push((word_hash(&lit[n - k..]) ^ SUFFIX_TAG, i));
+                    set_bit(&mut suffix_filter, filter_key(&lit[n - k..]));
+                } else {
+                    anywhere.push(i);
+                }
+                continue;
+            }
+            let run = lit.iter().take_while(|&&b| is_word_byte(b)).count();
+            if run == 0 || n < 2 {
+                anywhere.push(i);
+            } else if run < n {
+                first.push((word_hash(&lit[..run]), i));
+            } else {
+                let k = n.min(3);
+                prefix.push((word_hash(&lit[..k]) ^ PREFIX_TAG, i));
+                set_bit(&mut prefix_filter, filter_key(&lit[..k]));
+            }
+        }
+        let strings: Vec<Vec<u8>> = literals.iter().map(|l| l.0.clone()).collect();
+        let (bytes, starts) = flatten(&strings);
+        Ok(Triggers {
+            bytes,
+            starts,
+            first_word: Table::new(first),
+            word_prefix: Table::new(prefix),
+            word_suffix: Table::new(suffix),
+            prefix_filter,
+            suffix_filter,
+            anywhere: overlapping_automaton(&strings, anywhere)?,
+        })
+    }
+
+    fn literal(&self, i: u32) -> &[u8] {
+        &self.bytes[self.starts[i as usize] as usize..self.starts[i as usize + 1] as usize]
+    }
+
+    /// Calls `found` for each trigger: prefix literals at word starts, suffix literals at word
+    /// ends, and the rest wherever they occur.
+    pub fn find(&self, norm: &[u8], words: &[(u32, u32)], mut found: impl FnMut(Trigger)) {
+        for &(s, e) in words {
+            let (s, e) = (s as usize, e as usize);
+            let word = &norm[s..e];
+            for &i in self.first_word.get(word_hash(word)) {
+                if norm[s..].starts_with(self.literal(i)) {
+                    found(Trigger {
+                        literal: i,
+                        start: s,
+                    });
+                }
+            }
+            let n = word.len();
+            if n < 2 {
+                continue;
+            }
+            for k in 2..=n.min(3) {
+                if bit(&self.prefix_filter, filter_key(&word[..k])) {
+                    for &i in self.word_prefix.get(word_hash(&word[..k]) ^ PREFIX_TAG) {
+                        let lit = self.literal(i);
+                        if lit.len().min(3) == k && word.starts_with(lit) {
+                            found(Trigger {
+                                literal: i,
+                                start: s,
+                            });
+                        }
+                    }
+                }
+            }
+            for k in 2..=n.min(3) {
+                if bit(&self.suffix_filter, filter_key(&word[n - k..])) {
+                    for &i in self.word_suffix.get(word_hash(&word[n - k..]) ^ SUFFIX_TAG) {
+                        let lit = self.literal(i);
+                        if lit.len().min(3) == k && word.ends_with(lit) {
+                            found(Trigger {
+                                literal: i,
+                                start: e - lit.len(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((ac, ids)) = &self.anywhere {
+            for m in ac.find_overlapping_iter(norm) {
+                found(Trigger {
+                    literal: ids[m.pattern().as_usize()],
+                    start: m.start(),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn occurrences(patterns: &[&str], text: &str) -> Vec<(usize, String)> {
+        let pats: Vec<Vec<u8>> = patterns.iter().map(|p| p.as_bytes().to_vec()).collect();
+        let index = AnchorIndex::new(&pats).unwrap();
+        let mut words = Vec::new();
+        crate::scan::words(text.as_bytes(), &mut words);
+        let mut out = Vec::new();
+        index.find(text.as_bytes(), &words, |o| {
+            out.push((o.pattern as usize, text[o.start..o.word_end].to_string()))
+        });
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn finds_whole_words_with_plural_endings_from_any_anchor() {
+        let got = occurrences(
+            &[
+                "the aim of",
+                "cell",
+                "breast cancer",
+                "lp(a)",
+                "crohn’s disease",
+                "+",
+            ],
+            "the aim of cells; breast cancers, cancer cell’s lp(a) crohn’s disease cellular + x",
+        );
+        assert_eq!(
+            got,
+            vec![
+                (0, "the aim of".to_string()),
+                (1, "cells".to_string()),
+                (1, "cell’s".to_string()),
+                (2, "breast cancers".to_string()),
+                (3, "lp(a)".to_string()),
+                (4, "crohn’s disease".to_string()),
+                (5, "+".to_string()),
+            ]
+        );
+    }
+
+    /// Every whole-word occurrence, found by trying every pattern at every offset.
+    fn naive(patterns: &[&str], text: &str) -> Vec<(usize, String)> {
+        let t = text.as_bytes();
+        let mut out = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            for start in 0..t.len() {
+                let end = start + p.len();
+                if end > t.len() || &t[start..end] != p.as_bytes() {
+                    continue;
+                }
+                if start > 0 && is_word_byte(t[start - 1]) {
+                    continue;
+                }
+                if let Some(we) = word_end_with_plural(t, end) {
+                    out.push((i, text[start..we].to_string()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn finds_what_a_naive_search_finds(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec!["the", "cell", "cells", "es", "s", "line", "lp", "(a)", "’s", "'s", "a", "of"]),
+                0..30,
+            ),
+            seps in proptest::collection::vec(proptest::sample::select(vec![" ", "", "  ", ", "]), 30),
+        ) {
+            let mut text = String::new();
+            for (w, sep) in words.iter().zip(&seps) {
+                text.push_str(w);
+                text.push_str(sep);
+            }
+            let pats = ["cell", "cell line", "the cell", "lp(a)", "a", "of the", "line s", "s", "es"];
+            proptest::prop_assert_eq!(occurrences(&pats, &text), naive(&pats, &text));
+        }
+    }
+
+    #[test]
+    fn anchors_avoid_stop_words() {
+        let pats = vec![b"the aim of".to_vec(), b"of the".to_vec()];
+        let index = AnchorIndex::new(&pats).unwrap();
+        assert_eq!(index.anchor_at[0], 4); // "aim"
+        assert_eq!(index.anchor_at[1], 3); // only stop words: equally rare, so the longer one
+    }
+}
