@@ -302,6 +302,9 @@ pub fn inflects_without_endings(lexicon: &Lexicon) -> Vec<Warning> {
 /// A one-word term without forms that starts with a `modifier` term or ends with a `head` term of
 /// its language ("hjerteinfarkt" beside "hjerte" marked modifier): in its inflected or longer
 /// forms ("hjerteinfarktet") only the shorter entry matches, so the longer one no longer wins.
+/// Only reported when the two give different codes of one layer: where they agree
+/// ("krefttilfeller" beside "kreft") the shorter entry codes the inflected form the same way, and
+/// entries of different layers (a disease and an activity) never hide each other.
 pub fn compound_without_forms(lexicon: &Lexicon) -> Vec<Warning> {
     let mut parts: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, e) in lexicon.entries.iter().enumerate() {
@@ -330,6 +333,8 @@ pub fn compound_without_forms(lexicon: &Lexicon) -> Vec<Warning> {
                     .map(|&j| &lexicon.entries[j])
                     .find(|p| {
                         p.langs.intersects(e.langs)
+                            && p.target != e.target
+                            && crate::matcher::layer(p.target) == crate::matcher::layer(e.target)
                             && if modifier {
                                 p.forms.modifier
                             } else {
