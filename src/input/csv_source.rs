@@ -345,6 +345,18 @@ fn id_shape(field: &[u8]) -> Option<String> {
 /// Whether a line, read on its own, is a whole row: the header's number of fields and a first
 /// field with the shape of the ids around it.
 fn reads_as_row(line: &[u8], delimiter: u8, width: usize, shape: &str) -> bool {
+    // Cheap necessary conditions first: a whole row has at least width - 1 delimiters, and an
+    // unquoted first field of the ids' shape. Building a CSV reader costs far more than reading
+    // the line, and most lines of a multi-line abstract fail these at once.
+    if memchr::memchr_iter(delimiter, line).count() + 1 < width {
+        return false;
+    }
+    if !line.starts_with(b"\"") {
+        let first = line.split(|&b| b == delimiter).next().unwrap_or_default();
+        if id_shape(first).as_deref() != Some(shape) {
+            return false;
+        }
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
