@@ -195,7 +195,8 @@ impl Coding {
     }
 }
 
-/// Markers that stand in for an abstract in public datasets.
+/// Markers that stand in for an abstract in public datasets, in English and Norwegian (bokmål
+/// and nynorsk exports of project banks). A list of data; it should move into the lexicon set.
 const PLACEHOLDER_PHRASES: &[&str] = &[
     "not available in public dataset",
     "redacted for public dataset",
@@ -203,6 +204,14 @@ const PLACEHOLDER_PHRASES: &[&str] = &[
     "abstract not available",
     "no abstract available",
     "not for publication",
+    "unntatt offentlighet",
+    "unnateke offentlegheit",
+    "sammendrag mangler",
+    "samandrag manglar",
+    "ikke tilgjengelig for publisering",
+    "ikkje tilgjengeleg for publisering",
+    "sammendrag er ikke tilgjengelig",
+    "samandraget er ikkje tilgjengeleg",
 ];
 const PLACEHOLDER_FIELDS: &[&str] = &[
     "",
@@ -224,6 +233,18 @@ const PLACEHOLDER_FIELDS: &[&str] = &[
     "no abstract",
     "abstract",
     "confidential",
+    "ikke oppgitt",
+    "ikkje oppgitt",
+    "sladdet",
+    "sladda",
+    "mangler",
+    "manglar",
+    "ingen sammendrag",
+    "ingen samandrag",
+    "sammendrag",
+    "samandrag",
+    "konfidensielt",
+    "kommer",
 ];
 
 /// True if a field holds no usable text: empty, or a redaction or "not available" marker.
@@ -1152,10 +1173,17 @@ mod tests {
             "[Not available in public dataset]",
             "-",
             "No data entered",
+            "Unntatt offentlighet",
+            "[Sladdet]",
+            "Ikke oppgitt",
+            "Samandrag manglar",
         ] {
             assert!(is_placeholder(p), "{p:?}");
         }
         assert!(!is_placeholder("Asthma in children"));
+        assert!(!is_placeholder(
+            "Kreft hos barn som mangler behandlingstilbud"
+        ));
     }
 
     #[test]

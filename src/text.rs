@@ -40,12 +40,28 @@ pub fn normalise_into(text: &str, out: &mut Vec<u8>) {
 /// trimmed, so "Non-Hodgkin  lymphoma" becomes "non hodgkin lymphoma".
 pub fn normalise_term(term: &str) -> String {
     let mut buf = Vec::new();
-    normalise_into(term, &mut buf);
+    normalise_into(term.trim(), &mut buf);
     let s = String::from_utf8(buf).expect("normalisation keeps UTF-8 valid");
-    s.split(' ')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    // Runs of spaces become one, except where a hyphen ends a word before a space: text writes
+    // "hjerte- og karsykdom" with the hyphen kept, which normalises to two spaces, so a term
+    // written that way must keep them to match it.
+    let original = term.trim().as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut gap = 0usize;
+    for (i, ch) in s.char_indices() {
+        if ch == ' ' {
+            gap += 1;
+            continue;
+        }
+        if gap > 0 && !out.is_empty() {
+            let start = i - gap;
+            let hyphen_then_space = original[start] == b'-' && gap >= 2;
+            out.push_str(if hyphen_then_space { "  " } else { " " });
+        }
+        gap = 0;
+        out.push(ch);
+    }
+    out
 }
 
 #[inline]
@@ -173,6 +189,19 @@ pub fn word_count(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_term_with_a_hyphen_before_a_space_matches_the_text_as_written() {
+        // "hjerte- og karsykdom" in a text normalises to two spaces after "hjerte".
+        let mut text = Vec::new();
+        normalise_into("Hjerte- og karsykdom", &mut text);
+        assert_eq!(normalise_term("hjerte- og karsykdom").as_bytes(), &text[..]);
+        assert_eq!(
+            normalise_term("Non-Hodgkin  lymphoma "),
+            "non hodgkin lymphoma"
+        );
+        assert_eq!(normalise_term(" breast   cancer"), "breast cancer");
+    }
     use super::*;
 
     fn norm(s: &str) -> String {
