@@ -168,6 +168,8 @@ struct Words {
     amounts_none: &'static str,
     note: &'static str,
     chart: &'static str,
+    /// Before the corrected share in a bar's label: "(12.5%; corrected 11.8%, 9.1–14.5)".
+    corrected: &'static str,
     /// Decimal separator of numbers ("1 073,6" in Norwegian).
     decimal: char,
 }
@@ -215,6 +217,7 @@ const EN: Words = Words {
     note: "Percentages split each award's amount exactly between its codes; each table is rounded \
            once, the remainder to the largest lines, so every table adds up exactly to the total.",
     chart: "bar chart",
+    corrected: "corrected",
     decimal: '.',
 };
 
@@ -262,6 +265,7 @@ const NB: Words = Words {
     note: "Prosentene fordeler hvert prosjekts beløp mellom kodene i hele enheter, med resten til \
            de største andelene, slik at hver tabell summerer nøyaktig til totalen.",
     chart: "stolpediagram",
+    corrected: "korrigert",
     decimal: ',',
 };
 
@@ -308,6 +312,7 @@ const NN: Words = Words {
     note: "Prosentane fordeler beløpet til kvart prosjekt mellom kodane i heile einingar, med \
            resten til dei største delane, slik at kvar tabell summerer nøyaktig til totalen.",
     chart: "stolpediagram",
+    corrected: "korrigert",
     decimal: ',',
 };
 
@@ -550,11 +555,7 @@ fn chart(
             Some(c) if s.total > 0 => format!(
                 " ({}{space}%; {} {}{space}%, {}–{})",
                 number(w, &format_percent(l.share)),
-                if labels.norwegian() {
-                    "korrigert"
-                } else {
-                    "corrected"
-                },
+                w.corrected,
                 pct(c.share),
                 pct(c.low),
                 pct(c.high)
