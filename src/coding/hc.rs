@@ -1,0 +1,173 @@
+//! Health categories: which categories an award studies and in what shares, by the HRCS rules
+//! (more than five categories is Generic; a risk-factor topic with no disease named takes its
+//! standardised breakdown; no category evidence is Generic; otherwise split by evidence).
+
+use super::*;
+
+impl Coder {
+    pub(super) fn choose_hc(
+        &self,
+        scores: &Scores,
+        coding: &mut Coding,
+        evidence_for: &EvidenceFor,
+    ) {
+        let p = &self.params;
+        let top = scores.hc.iter().copied().fold(0.0, f64::max);
+        let mut chosen: Vec<(HealthCategory, f64)> = HealthCategory::all()
+            .map(|c| (c, scores.hc[c.index()]))
+            // A disease named in the title is part of what the award is about, however much
+            // vocabulary another category piles up in the abstract.
+            .filter(|&(c, s)| {
+                s >= p.hc_min && (s >= p.hc_relative * top || scores.hc_title[c.index()] > 0.0)
+            })
+            .collect();
+        // Code the disease, not the organ: when a disease is named, a category with nothing but
+        // organ and normal-function vocabulary ("thyroid" in thyroid cancer surgery) is dropped.
+        if chosen
+            .iter()
+            .any(|&(c, _)| scores.hc_disease[c.index()] > 0.0)
+        {
+            chosen.retain(|&(c, _)| scores.hc_disease[c.index()] > 0.0);
+        }
+        // Main category first: with equal shares the first code is read as the main one. HRCS
+        // codes the disease under study, so the order is: a disease named in the title, then the
+        // disease named most, then all evidence (organ and normal-function vocabulary).
+        chosen.sort_by(|a, b| {
+            let key =
+                |c: HealthCategory| (scores.hc_title[c.index()], scores.hc_disease[c.index()]);
+            let (ta, da) = key(a.0);
+            let (tb, db) = key(b.0);
+            tb.total_cmp(&ta)
+                .then(db.total_cmp(&da))
+                .then(b.1.total_cmp(&a.1))
+                .then(a.0.cmp(&b.0))
+        });
+        let total: f64 = scores.hc.iter().sum();
+        let runner_up = HealthCategory::all()
+            .filter(|c| !chosen.iter().any(|(k, _)| k == c))
+            .map(|c| scores.hc[c.index()])
+            .fold(0.0, f64::max);
+
+        if chosen.len() > 5 {
+            let chosen_sum: f64 = chosen.iter().map(|c| c.1).sum();
+            coding.rules.push(format!(
+                "more than five categories ({}): Generic",
+                chosen.len()
+            ));
+            coding.reasons.push(Reason::TooManyCategories);
+            let all = chosen.iter().map(|c| c.0).collect::<Vec<_>>();
+            coding.hc = vec![Share {
+                code: HealthCategory::GENERIC,
+                percent: split::WHOLE,
+                score: chosen_sum,
+                evidence: evidence_for(&|t| matches!(t, Target::Hc(c) if all.contains(&c))),
+            }];
+            coding.hc_confidence = round2(strength(chosen_sum, 6.0) * 0.8);
+            return;
+        }
+
+        // A risk-factor topic with no disease named takes the standardised breakdown; organ and
+        // normal-function words alone ("blood pressure" as an outcome) do not name a disease.
+        let specific = chosen.iter().any(|&(c, _)| {
+            (c.is_specific() || c == HealthCategory::OTHER) && scores.hc_disease[c.index()] > 0.0
+        });
+        if !specific {
+            if let Some((topics, topic_score)) = self.breakdown_topics(scores) {
+                let mut cats: Vec<HealthCategory> = Vec::new();
+                for t in &topics {
+                    for c in t.categories() {
+                        if !cats.contains(&c) {
+                            cats.push(c);
+                        }
+                    }
+                }
+                let names: Vec<&str> = topics.iter().map(|t| t.name()).collect();
+                coding.reasons.push(Reason::StandardBreakdown);
+                coding.breakdown = topics.clone();
+                if cats.len() > 5 {
+                    coding.rules.push(format!(
+                        "standard breakdowns {} cover more than five categories: Generic",
+                        names.join(" + ")
+                    ));
+                    cats = vec![HealthCategory::GENERIC];
+                } else {
+                    coding
+                        .rules
+                        .push(format!("standard breakdown: {}", names.join(" + ")));
+                }
+                cats.sort();
+                let parts = split::equal(cats.len());
+                let ev = evidence_for(&|t| matches!(t, Target::Topic(x) if topics.contains(&x)));
+                coding.hc = cats
+                    .into_iter()
+                    .zip(parts)
+                    .map(|(code, percent)| Share {
+                        code,
+                        percent,
+                        score: topic_score,
+                        evidence: ev.clone(),
+                    })
+                    .collect();
+                coding.hc_confidence = round2(strength(topic_score, 6.0) * 0.8);
+                return;
+            }
+        }
+
+        if chosen.is_empty() {
+            coding.reasons.push(Reason::NoSpecificCategory);
+            coding.rules.push("no category evidence: Generic".into());
+            coding.hc = vec![Share {
+                code: HealthCategory::GENERIC,
+                percent: split::WHOLE,
+                score: 0.0,
+                evidence: Vec::new(),
+            }];
+            coding.hc_confidence = round2(0.1 * strength(top, 6.0) + 0.05);
+            return;
+        }
+
+        let scores_only: Vec<f64> = chosen.iter().map(|c| c.1).collect();
+        let parts = split::split(&scores_only, self.params.split);
+        let chosen_sum: f64 = scores_only.iter().sum();
+        let weakest = scores_only.last().copied().unwrap_or(0.0);
+        // Every category beyond the first is one more decision that can be wrong, and a split
+        // means the evidence did not single out one disease; and an award whose title names
+        // diseases, but not the one put first, is less clear about what it is about.
+        let mut conf = confidence(chosen_sum, total, weakest, runner_up, 6.0);
+        conf *= 0.75f64.powi(chosen.len() as i32 - 1);
+        let title_names_a_disease = scores.hc_title.iter().any(|&t| t > 0.0);
+        if title_names_a_disease && scores.hc_title[chosen[0].0.index()] == 0.0 {
+            conf *= 0.8;
+        }
+        coding.hc_confidence = round2(conf);
+        if is_close(weakest, runner_up, p.hc_min) {
+            coding.reasons.push(Reason::CloseCall);
+        }
+        coding.hc = chosen
+            .into_iter()
+            .zip(parts)
+            .map(|((code, score), percent)| Share {
+                code,
+                percent,
+                score,
+                evidence: evidence_for(&|t| t == Target::Hc(code)),
+            })
+            .collect();
+    }
+
+    /// The topics whose standardised breakdown applies, strongest first, with their evidence.
+    fn breakdown_topics(&self, scores: &Scores) -> Option<(Vec<Topic>, f64)> {
+        let top = scores.topic.iter().copied().fold(0.0, f64::max);
+        if top < self.params.topic_min {
+            return None;
+        }
+        let mut topics: Vec<(Topic, f64)> = Topic::ALL
+            .into_iter()
+            .map(|t| (t, scores.topic[t.index()]))
+            .filter(|&(_, s)| s >= self.params.topic_min && s >= 0.5 * top)
+            .collect();
+        topics.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let sum = topics.iter().map(|t| t.1).sum();
+        Some((topics.into_iter().map(|t| t.0).collect(), sum))
+    }
+}
