@@ -344,6 +344,13 @@ fn a_checked_sample_corrects_every_share_with_an_interval_that_reconciles() {
             );
         }
     }
+    // Intervals are in percent of the total: none is empty or spans everything, and the big
+    // categories' are informative.
+    for r in rows.iter().filter(|r| r["dimension"] == "hc") {
+        let f = |k: &str| r[k].parse::<f64>().unwrap();
+        let width = f("ci_high_percent") - f("ci_low_percent");
+        assert!(width > 0.0 && width < 60.0, "{r:?}");
+    }
     // Without --checked, the summary says its figures are uncorrected.
     let run = wd
         .run(&["summary", "coded.csv", "--format", "markdown"])
@@ -364,4 +371,97 @@ fn a_checked_sample_corrects_every_share_with_an_interval_that_reconciles() {
         "{}",
         run.stderr
     );
+}
+
+/// Item 4 of issue 13: with a sample stratified `--by` a column, every group of a summary `--by`
+/// the same column gets corrected figures that add up to the group's total; with a sample that is
+/// not, the groups show counts only and the note says why.
+#[test]
+fn a_sample_stratified_by_a_column_corrects_each_group() {
+    let wd = Workdir::new();
+    wd.run(&["code", &fixture("awards.csv"), "--keep", "-o", "coded.csv"])
+        .ok();
+    let by = "FundingOrganisation";
+    wd.run(&[
+        "sample",
+        "coded.csv",
+        "-n",
+        "36",
+        "--by",
+        by,
+        "--seed",
+        "2",
+        "-o",
+        "s.csv",
+    ])
+    .ok();
+    wd.write("filled.csv", fill_from_fixture(&wd.read("s.csv")));
+    let summary = |sample: &str, format: &str| {
+        wd.run(&[
+            "summary",
+            "coded.csv",
+            "--amount",
+            "AwardAmount",
+            "--by",
+            by,
+            "--checked",
+            sample,
+            "--format",
+            format,
+        ])
+        .ok()
+        .stdout
+    };
+    let csv_text = summary("filled.csv", "csv");
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let rows: Vec<std::collections::HashMap<String, String>> = r
+        .records()
+        .map(|rec| {
+            h.iter()
+                .map(String::from)
+                .zip(rec.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect();
+    let groups: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[by].as_str()).collect();
+    assert!(groups.len() >= 5, "{groups:?}");
+    for g in groups {
+        let lines: Vec<_> = rows
+            .iter()
+            .filter(|r| r[by] == g && r["dimension"] == "hc")
+            .collect();
+        let total: i64 = lines.iter().map(|r| units(&r["amount"])).sum();
+        let corrected: i64 = lines.iter().map(|r| units(&r["corrected_amount"])).sum();
+        assert_eq!(
+            corrected, total,
+            "{g}: corrected amounts add up to the group's total"
+        );
+    }
+    let md = summary("filled.csv", "markdown");
+    assert!(md.contains("Checked sample per group"), "{md}");
+    assert!(md.contains("FundingOrganisation = NIHR"), "{md}");
+    assert!(!md.contains("per group they need a sample"), "{md}");
+    let json = summary("filled.csv", "json");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["by"][0]["summary"]["dimensions"]["hc"][0]["corrected_share_percent"].is_string());
+
+    // A sample drawn without --by: the groups have no corrected cells, and the note says why.
+    wd.run(&[
+        "sample",
+        "coded.csv",
+        "-n",
+        "20",
+        "--seed",
+        "2",
+        "-o",
+        "plain.csv",
+    ])
+    .ok();
+    wd.write("plain-filled.csv", fill_from_fixture(&wd.read("plain.csv")));
+    let md = summary("plain-filled.csv", "markdown");
+    assert!(md.contains("per group they need a sample"), "{md}");
+    let csv_text = summary("plain-filled.csv", "csv");
+    let first = csv_text.lines().nth(1).unwrap();
+    assert!(first.ends_with(",,,,"), "{first}");
 }
