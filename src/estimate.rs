@@ -646,6 +646,8 @@ pub struct Words {
     pub representativity: &'static str,
     /// Said when a summary `--by` a column has a sample not stratified by that column.
     pub whole_file_only: &'static str,
+    /// The representativity table's "checked" and "checked %" column headers.
+    pub checked: [&'static str; 2],
 }
 
 pub fn words(norwegian: bool) -> &'static Words {
@@ -661,6 +663,7 @@ pub fn words(norwegian: bool) -> &'static Words {
         representativity: "Checked sample per group",
         whole_file_only: "Corrected figures are for all awards: per group they need a sample \
                           drawn with hrcs sample --by the same column.",
+        checked: ["checked", "checked %"],
     };
     const NB: Words = Words {
         uncorrected: "Tallene er slik hrcs kodet dem, ikke korrigert for kodefeil: kontroller et \
@@ -676,6 +679,7 @@ pub fn words(norwegian: bool) -> &'static Words {
         representativity: "Kontrollert utvalg per gruppe",
         whole_file_only: "Korrigerte tall gjelder alle tildelinger: per gruppe trengs et utvalg \
                           trukket med hrcs sample --by samme kolonne.",
+        checked: ["kontrollert", "kontrollert %"],
     };
     if norwegian {
         &NB

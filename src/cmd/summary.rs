@@ -576,32 +576,41 @@ fn representativity(
     c: &Checked,
     by: &[(String, Summary)],
     column: &str,
-    title: &str,
+    labels: Labels,
     md: bool,
 ) -> String {
+    let ew = crate::estimate::words(labels.norwegian());
+    let w = words(labels);
     let mut out = String::new();
     if md {
-        out.push_str(&format!("### {title} ({column})\n\n"));
+        out.push_str(&format!("### {} ({column})\n\n", ew.representativity));
     } else {
-        out.push_str(&format!("\n{title} ({column})\n"));
+        out.push_str(&format!("\n{} ({column})\n", ew.representativity));
     }
     let rows: Vec<Vec<String>> = by
         .iter()
         .map(|(k, s)| {
             let n = c.per_group.get(k).copied().unwrap_or(0);
+            let percent = format!("{:.1}", 100.0 * n as f64 / s.awards.max(1) as f64);
             vec![
                 k.clone(),
                 s.awards.to_string(),
                 s.flagged.to_string(),
                 n.to_string(),
-                format!("{:.1}", 100.0 * n as f64 / s.awards.max(1) as f64),
+                if labels.norwegian() {
+                    percent.replace('.', ",")
+                } else {
+                    percent
+                },
             ]
         })
         .collect();
+    let [_, _, awards, flagged] = w.head;
+    let [checked, checked_percent] = ew.checked;
     table(
         &mut out,
         1,
-        &[column, "awards", "flagged", "checked", "checked %"],
+        &[column, awards, flagged, checked, checked_percent],
         &rows,
         md,
     );
@@ -722,8 +731,7 @@ fn text_tables(
     }
     out.push_str(&format!("{note}\n{}", if md { "\n" } else { "" }));
     if let (Some(c), Some(b)) = (checked, by_name) {
-        let title = crate::estimate::words(labels.norwegian()).representativity;
-        out.push_str(&representativity(c, by, b, title, md));
+        out.push_str(&representativity(c, by, b, labels, md));
         // The whole file's corrections, once; per group too when the sample was stratified by
         // the same column.
         out.push_str(&corrected_tables(file, whole, c, labels, md));
