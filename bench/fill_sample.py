@@ -17,9 +17,9 @@ def truth_codes(row):
 
 
 def main(sample, truth, out):
-    id_col = None
     rows = list(csv.DictReader(open(truth, newline="", encoding="utf-8-sig")))
-    for c in ("id", "OrganisationReference"):
+    id_col = None
+    for c in ("id", "OrganisationReference", "Prosjektnummer"):
         if rows and c in rows[0]:
             id_col = c
     gold = {r[id_col]: truth_codes(r) for r in rows}

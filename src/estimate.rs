@@ -12,9 +12,13 @@
 //! The estimator is the stratified difference estimator (Särndal, Swensson and Wretman 1992,
 //! §6.3; Cochran 1977, §7.2): for each code, the coded amount of the whole portfolio (known) plus
 //! the estimated total of (gold − coded) amounts, `Ŷ = Σ_U x + Σ_h N_h · mean_h(y − x)`, with the
-//! analytical variance `Σ_h N_h² (1 − n_h/N_h) s²_h / n_h` and a normal 95 % interval. Because each
-//! award's gold and coded shares both add up to its amount, the corrected amounts of a dimension
-//! add up to the total exactly (negative estimates are set to zero and the total re-apportioned).
+//! analytical variance `Σ_h N_h² (1 − n_h/N_h) s²_h / n_h`, a floor for codes no checked award of
+//! a stratum shows an error on (borrowed from the stratum's pooled error variance, so no interval
+//! is zero-wide), and a Student-t 95 % interval on `n − H` degrees of freedom. The figure reported
+//! is a composite of the coded and the difference estimate weighted by the estimated optimal
+//! weight, so a correction within its own noise does not add noise; it lies inside the interval.
+//! Because each award's gold and coded shares both add up to its amount, the corrected amounts
+//! of a dimension are apportioned to add up to the total exactly.
 
 use std::collections::HashMap;
 
@@ -305,7 +309,89 @@ fn strata(checked: &[Checked]) -> Result<Vec<(f64, Vec<&Checked>)>> {
         .collect()
 }
 
-/// Corrects one dimension: the difference estimator per code, then whole units that add up.
+/// The two-sided 95 % quantile of Student's t with `df` degrees of freedom: exact for one and
+/// two, the Cornish-Fisher expansion in 1/df beyond (Abramowitz and Stegun 1964, 26.7.5; within
+/// 0.004 of the table from three degrees of freedom on, and the normal quantile in the limit).
+pub fn t95(df: usize) -> f64 {
+    let z = Z95;
+    match df {
+        0 => f64::INFINITY,
+        1 => (0.475 * std::f64::consts::PI).tan(),
+        2 => (2.0 / (0.05 * 1.95) - 2.0f64).sqrt(),
+        _ => {
+            let v = df as f64;
+            let (z3, z5, z7, z9) = (z.powi(3), z.powi(5), z.powi(7), z.powi(9));
+            z + (z3 + z) / (4.0 * v)
+                + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * v * v)
+                + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * v.powi(3))
+                + (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z)
+                    / (92160.0 * v.powi(4))
+        }
+    }
+}
+
+/// One stratum's checked awards for one dimension: their coded amounts `x` per code and their
+/// differences `y − x` (gold minus coded).
+struct StratumChecks {
+    population: f64,
+    coded: Vec<Vec<f64>>,
+    diffs: Vec<Vec<f64>>,
+}
+
+/// The rule for a code no checked award of a stratum shows an error on: its sample variance is
+/// zero, but "no error seen in n_h awards" does not mean "no error". The stratum's error
+/// variance pooled over all codes (well estimated, since most errors touch some code) is shared
+/// out in proportion to each code's coded amount in the checked awards, a generalised variance
+/// function (Wolter 2007, ch. 7) that borrows strength across codes. It is halved, because every
+/// misplaced share moves money out of one code and into another and so is counted twice in the
+/// pool. Two Jeffreys pseudo-counts (Brown, Cai and DasGupta 2001) keep it from being zero: a
+/// stratum where no error was seen at all gets the error rate 0.5/(n_h + 1) (the Jeffreys
+/// posterior mean of 0 errors in n_h) of whole-award errors, and every code half a mean award of
+/// coded amount, so a code the coder never used in a stratum still gets an interval.
+fn unseen_error_variance(s: &StratumChecks, variances: &mut [f64]) {
+    let n = s.coded.len() as f64;
+    let amounts: Vec<f64> = s.coded.iter().map(|x| x.iter().sum()).collect();
+    let mean_amount = amounts.iter().sum::<f64>() / n;
+    let mut pooled: f64 = variances.iter().sum();
+    if pooled == 0.0 {
+        // A whole award's amount moving from one code to another: Σ_j d_j² = 2·amount².
+        let mean_square = amounts.iter().map(|a| a * a).sum::<f64>() / n;
+        pooled = 2.0 * mean_square * 0.5 / (n + 1.0);
+    }
+    pooled /= 2.0;
+    let k = variances.len();
+    let per_code: Vec<f64> = (0..k)
+        .map(|j| s.coded.iter().map(|x| x[j]).sum::<f64>() / n + mean_amount / 2.0)
+        .collect();
+    let denominator: f64 = per_code.iter().sum();
+    if denominator <= 0.0 {
+        return;
+    }
+    for (j, v) in variances.iter_mut().enumerate() {
+        if s.diffs.iter().all(|d| d[j].abs() < 1e-6) {
+            *v = v.max(per_code[j] / denominator * pooled);
+        }
+    }
+}
+
+/// The reported corrected total of a code: a composite of the coded total `x` (exact, but biased
+/// by the coder's errors) and the difference estimate `x + d` (unbiased, but noisy), weighted by
+/// the estimated optimal weight `λ = max(0, d² − v) / d²` (v the variance of d, d² − v the
+/// unbiased estimate of the squared bias; Rao and Molina 2015, §3.3; Schaible 1978). Where the
+/// sample shows a correction well beyond its own noise it is taken nearly whole; where the
+/// correction is within the noise the coded figure stands. The result lies between the two, and
+/// so inside the difference estimator's interval.
+pub fn composite(coded: f64, difference: f64, variance: f64) -> f64 {
+    let d2 = difference * difference;
+    if d2 <= 0.0 {
+        return coded;
+    }
+    let weight = ((d2 - variance) / d2).max(0.0);
+    coded + weight * difference
+}
+
+/// Corrects one dimension: the difference estimator and its variance per code, the composite
+/// reported figure, then whole units that add up.
 fn correct_dimension(
     d: Dimension,
     awards: &[CodedAward],
@@ -313,57 +399,91 @@ fn correct_dimension(
     total: i64,
 ) -> Vec<Corrected> {
     let k = width(d) + 1;
-    let mut estimate = vec![0.0; k];
+    let mut coded = vec![0.0; k];
     for a in awards {
-        for (e, x) in estimate.iter_mut().zip(coded_vector(d, a)) {
+        for (e, x) in coded.iter_mut().zip(coded_vector(d, a)) {
             *e += x;
         }
     }
+    let mut difference = vec![0.0; k];
     let mut variance = vec![0.0; k];
+    let mut checked = 0;
     for (population, members) in strata {
-        let n = members.len() as f64;
-        let diffs: Vec<Vec<f64>> = members
+        let (xs, ys): (Vec<Vec<f64>>, Vec<Vec<f64>>) = members
             .iter()
             .map(|c| {
                 let a = &awards[c.award];
-                let x = coded_vector(d, a);
-                let y = gold_vector(d, c, a.amount as f64);
-                y.iter().zip(&x).map(|(y, x)| y - x).collect()
+                (coded_vector(d, a), gold_vector(d, c, a.amount as f64))
             })
+            .unzip();
+        let diffs: Vec<Vec<f64>> = ys
+            .iter()
+            .zip(&xs)
+            .map(|(y, x)| y.iter().zip(x).map(|(y, x)| y - x).collect())
             .collect();
-        for j in 0..k {
-            let mean = diffs.iter().map(|v| v[j]).sum::<f64>() / n;
-            estimate[j] += population * mean;
-            if n > 1.0 {
-                let s2 = diffs.iter().map(|v| (v[j] - mean).powi(2)).sum::<f64>() / (n - 1.0);
-                let fpc = (1.0 - n / population).max(0.0);
-                variance[j] += population * population * fpc * s2 / n;
-            }
-        }
+        let stratum = StratumChecks {
+            population: *population,
+            coded: xs,
+            diffs,
+        };
+        stratum_estimate(&stratum, &mut difference, &mut variance);
+        checked += members.len();
     }
-    let weights: Vec<i64> = estimate
+    // Student's t with the design's degrees of freedom (checked awards minus strata; Cochran 1977,
+    // §5.4; Korn and Graubard 1999, §5.2) rather than the normal quantile: few checks per stratum.
+    let q = t95(checked.saturating_sub(strata.len()).max(1));
+    let reported: Vec<f64> = (0..k)
+        .map(|j| composite(coded[j], difference[j], variance[j]))
+        .collect();
+    let weights: Vec<i64> = reported
         .iter()
         .map(|&e| e.max(0.0).round() as i64)
         .collect();
     let amounts = apportion(total, &weights);
+    // Shares of printed units over the printed total; the estimates and their variances are in
+    // the awards' exact units (millionths), so they are divided by the exact total.
     let t = total.max(1) as f64;
+    let exact: f64 = coded.iter().sum::<f64>().max(1.0);
     (0..k)
         .map(|j| {
             let share = 100.0 * amounts[j] as f64 / t;
-            let se = 100.0 * variance[j].sqrt() / t;
+            let se = 100.0 * variance[j].sqrt() / exact;
+            let centre = 100.0 * (coded[j] + difference[j]) / exact;
             Corrected {
                 dimension: d,
                 index: (j < k - 1).then_some(j),
                 amount: amounts[j],
                 share,
                 se,
-                // Centred on the reported share (after negatives are cut to zero and the total
-                // re-apportioned), so the interval always holds the figure printed beside it.
-                low: (share - Z95 * se).clamp(0.0, 100.0),
-                high: (share + Z95 * se).clamp(0.0, 100.0),
+                // The interval is the difference estimator's (design-unbiased centre). The
+                // composite lies inside it by construction; reconciling the dimension to the total
+                // can move the printed share by a rounding hair, so the interval is stretched to
+                // hold it rather than print a figure outside its own interval.
+                low: (centre - q * se).min(share).clamp(0.0, 100.0),
+                high: (centre + q * se).max(share).clamp(0.0, 100.0),
             }
         })
         .collect()
+}
+
+/// Adds one stratum's estimated total difference `N_h · mean(y − x)` and its variance
+/// `N_h² (1 − n_h/N_h) s²_h / n_h` to each code's running sums.
+fn stratum_estimate(s: &StratumChecks, difference: &mut [f64], variance: &mut [f64]) {
+    let n = s.diffs.len() as f64;
+    let k = difference.len();
+    let mut s2 = vec![0.0; k];
+    for j in 0..k {
+        let mean = s.diffs.iter().map(|v| v[j]).sum::<f64>() / n;
+        difference[j] += s.population * mean;
+        if n > 1.0 {
+            s2[j] = s.diffs.iter().map(|v| (v[j] - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        }
+    }
+    unseen_error_variance(s, &mut s2);
+    let fpc = (1.0 - n / s.population).max(0.0);
+    for j in 0..k {
+        variance[j] += s.population * s.population * fpc * s2[j] / n;
+    }
 }
 
 /// Corrects every share of a portfolio from its hand-coded review sample. Amounts are exact
@@ -524,6 +644,10 @@ pub struct Words {
     pub corrected: &'static str,
     pub error_bars: &'static str,
     pub representativity: &'static str,
+    /// Said when a summary `--by` a column has a sample not stratified by that column.
+    pub whole_file_only: &'static str,
+    /// The representativity table's "checked" and "checked %" column headers.
+    pub checked: [&'static str; 2],
 }
 
 pub fn words(norwegian: bool) -> &'static Words {
@@ -532,22 +656,30 @@ pub fn words(norwegian: bool) -> &'static Words {
             "Figures are as coded by hrcs, not corrected for coding error: check a sample \
                       (hrcs sample, then --checked) for corrected shares with 95% intervals.",
         corrected: "Corrected shares and 95% intervals are estimated from {n} hand-checked awards \
-                    in {s} strata (stratified difference estimator; see docs/estimate.md).",
+                    in {s} strata (stratified difference estimator, shrunk towards the coded \
+                    figure where the correction is within its own noise; see docs/estimate.md).",
         error_bars: "The black bar marks the corrected share, and its whiskers the range that \
                      holds the true share with 95% confidence, given the hand-checked sample.",
         representativity: "Checked sample per group",
+        whole_file_only: "Corrected figures are for all awards: per group they need a sample \
+                          drawn with hrcs sample --by the same column.",
+        checked: ["checked", "checked %"],
     };
     const NB: Words = Words {
         uncorrected: "Tallene er slik hrcs kodet dem, ikke korrigert for kodefeil: kontroller et \
                       utvalg (hrcs sample, deretter --checked) for korrigerte andeler med 95 % \
                       intervaller.",
         corrected: "Korrigerte andeler og 95 % intervaller er estimert fra {n} håndkontrollerte \
-                    tildelinger i {s} strata (stratifisert differanseestimator; se \
+                    tildelinger i {s} strata (stratifisert differanseestimator, trukket mot det \
+                    kodede tallet der korreksjonen er innenfor sin egen usikkerhet; se \
                     docs/estimate.md).",
         error_bars: "Den svarte streken viser den korrigerte andelen, og feilstolpen området som \
                      med 95 % sikkerhet inneholder den sanne andelen, gitt det kontrollerte \
                      utvalget.",
         representativity: "Kontrollert utvalg per gruppe",
+        whole_file_only: "Korrigerte tall gjelder alle tildelinger: per gruppe trengs et utvalg \
+                          trukket med hrcs sample --by samme kolonne.",
+        checked: ["kontrollert", "kontrollert %"],
     };
     if norwegian {
         &NB
@@ -690,5 +822,73 @@ mod tests {
             err_corrected < err_coded / 3.0,
             "{err_corrected} vs {err_coded}"
         );
+    }
+
+    #[test]
+    fn the_t_quantile_matches_the_table_and_tends_to_the_normal() {
+        for (df, table) in [
+            (1, 12.706),
+            (2, 4.303),
+            (3, 3.182),
+            (10, 2.228),
+            (46, 2.013),
+        ] {
+            assert!((t95(df) - table).abs() < 0.005, "df {df}: {}", t95(df));
+        }
+        assert!((t95(100_000) - Z95).abs() < 1e-4);
+        assert!(t95(0).is_infinite());
+    }
+
+    #[test]
+    fn the_composite_keeps_the_coded_figure_when_the_correction_is_within_its_noise() {
+        // A correction of 1 with variance 4 (standard error 2): noise, so the coded figure stands.
+        assert_eq!(composite(100.0, 1.0, 4.0), 100.0);
+        // A correction of 10 with variance 4: mostly taken, and inside the interval 110 ± 2·t.
+        let c = composite(100.0, 10.0, 4.0);
+        assert!((c - 109.6).abs() < 1e-9, "{c}");
+        assert_eq!(composite(100.0, 0.0, 0.0), 100.0);
+        assert_eq!(composite(100.0, -10.0, 0.0), 90.0);
+    }
+
+    /// A sample that shows no error at all still gives every code, even one nobody coded, an
+    /// interval of non-zero width around the coded figure ("no error seen" is not "no error").
+    #[test]
+    fn no_interval_is_zero_wide_when_the_sample_shows_no_error() {
+        let (awards, _, units) = world(2);
+        let sample = draw(&units, 60, 3).unwrap();
+        let checked: Vec<Checked> = sample
+            .draws
+            .iter()
+            .map(|&(i, s)| Checked {
+                award: i,
+                stratum: sample.strata[s].name.clone(),
+                probability: sample.probability(s),
+                hc: vec![(awards[i].hc[0].0.index(), 10_000)],
+                rac: vec![(0, 10_000)],
+            })
+            .collect();
+        let c = correct(&awards, &checked, 1).unwrap();
+        let total: i64 = awards.iter().map(|a| a.amount).sum();
+        for line in c.lines.iter().filter(|l| l.dimension == Dimension::Hc) {
+            assert!(line.high > line.low, "{line:?}");
+            assert!(
+                line.low <= line.share && line.share <= line.high,
+                "{line:?}"
+            );
+            let coded: i64 = awards
+                .iter()
+                .filter(|a| Some(a.hc[0].0.index()) == line.index)
+                .map(|a| a.amount)
+                .sum();
+            // No error seen: the reported figure is the coded one.
+            assert_eq!(line.amount, coded, "{line:?}");
+        }
+        let hc_total: i64 = c
+            .lines
+            .iter()
+            .filter(|l| l.dimension == Dimension::Hc)
+            .map(|l| l.amount)
+            .sum();
+        assert_eq!(hc_total, total);
     }
 }

@@ -242,6 +242,11 @@ pub struct Checked {
     pub correction: Correction,
     /// Checked awards per value of the `--by` column.
     pub per_group: BTreeMap<String, usize>,
+    /// Corrected figures per value of the `--by` column, when the sample was stratified by that
+    /// column (`hrcs sample --by`): each group is then a union of strata, a population of its own
+    /// with its own checked sample (Cochran 1977, §5A.14), and the same estimator applies to it.
+    /// Empty otherwise: a group that is not a stratum may have few or no checked awards.
+    pub groups: BTreeMap<String, Correction>,
 }
 
 /// Reads a hand-checked sample of `file` and corrects its figures.
@@ -258,10 +263,58 @@ pub fn checked(file: &CodedFile, sample: Option<&str>) -> Result<Option<Checked>
     }
     let unit = if file.decimals { MINOR_UNIT } else { MICROS };
     let correction = crate::estimate::correct(&awards, &rows, unit)?;
+    let groups = if file.by_column.is_some() {
+        group_corrections(&awards, &rows, unit)?
+    } else {
+        BTreeMap::new()
+    };
     Ok(Some(Checked {
         correction,
         per_group,
+        groups,
     }))
+}
+
+/// The corrections of every `--by` group, when each checked award's stratum is one of its own
+/// group's (`group/band`, as `hrcs sample --by` names them) and every group has checked awards;
+/// none otherwise.
+fn group_corrections(
+    awards: &[CodedAward],
+    rows: &[crate::estimate::Checked],
+    unit: i64,
+) -> Result<BTreeMap<String, Correction>> {
+    let stratified = rows.iter().all(|r| {
+        let group = &awards[r.award].by;
+        r.stratum
+            .strip_prefix(group.as_str())
+            .is_some_and(|rest| rest.starts_with('/'))
+    });
+    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, a) in awards.iter().enumerate() {
+        members.entry(a.by.as_str()).or_default().push(i);
+    }
+    let sampled = |g: &str| rows.iter().any(|r| awards[r.award].by == g);
+    if !stratified || !members.keys().all(|g| sampled(g)) {
+        return Ok(BTreeMap::new());
+    }
+    let mut out = BTreeMap::new();
+    for (group, indices) in members {
+        let position: BTreeMap<usize, usize> =
+            indices.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+        let group_awards: Vec<CodedAward> = indices.iter().map(|&i| awards[i].clone()).collect();
+        let group_rows: Vec<crate::estimate::Checked> = rows
+            .iter()
+            .filter_map(|r| {
+                position.get(&r.award).map(|&k| crate::estimate::Checked {
+                    award: k,
+                    ..r.clone()
+                })
+            })
+            .collect();
+        let c = crate::estimate::correct(&group_awards, &group_rows, unit)?;
+        out.insert(group.to_string(), c);
+    }
+    Ok(out)
 }
 
 pub fn run(args: SummaryArgs) -> Result<()> {
@@ -289,7 +342,7 @@ pub const CORRECTED_COLUMNS: [&str; 4] = [
     "ci_high_percent",
 ];
 
-/// A line's corrected cells (empty for a `--by` group: corrections are for the whole file).
+/// A line's corrected cells (empty for a `--by` group whose sample was not stratified by it).
 fn corrected_cells(file: &CodedFile, c: Option<&Corrected>) -> Vec<String> {
     match c {
         Some(c) => vec![
@@ -302,15 +355,17 @@ fn corrected_cells(file: &CodedFile, c: Option<&Corrected>) -> Vec<String> {
     }
 }
 
-/// The correction of a line of a set: only the whole file's lines have one.
+/// The correction of a line of a set: the whole file's, or a `--by` group's when the sample was
+/// stratified by the same column.
 fn correction_of<'a>(
     checked: Option<&'a Checked>,
     key: Option<&str>,
     l: &crate::summary::Line,
 ) -> Option<&'a Corrected> {
+    let c = checked?;
     match key {
-        None => checked.and_then(|c| c.correction.get(l.dimension, l.index)),
-        Some(_) => None,
+        None => c.correction.get(l.dimension, l.index),
+        Some(k) => c.groups.get(k)?.get(l.dimension, l.index),
     }
 }
 
@@ -337,6 +392,13 @@ fn render(
     let by_name = file.by_column.clone();
     let words = crate::estimate::words(nb.norwegian());
     let note = match checked {
+        Some(c) if by_name.is_some() && c.groups.is_empty() => {
+            format!(
+                "{} {}",
+                words.corrected_from(&c.correction),
+                words.whole_file_only
+            )
+        }
         Some(c) => words.corrected_from(&c.correction),
         None => words.uncorrected.to_string(),
     };
@@ -514,32 +576,41 @@ fn representativity(
     c: &Checked,
     by: &[(String, Summary)],
     column: &str,
-    title: &str,
+    labels: Labels,
     md: bool,
 ) -> String {
+    let ew = crate::estimate::words(labels.norwegian());
+    let w = words(labels);
     let mut out = String::new();
     if md {
-        out.push_str(&format!("### {title} ({column})\n\n"));
+        out.push_str(&format!("### {} ({column})\n\n", ew.representativity));
     } else {
-        out.push_str(&format!("\n{title} ({column})\n"));
+        out.push_str(&format!("\n{} ({column})\n", ew.representativity));
     }
     let rows: Vec<Vec<String>> = by
         .iter()
         .map(|(k, s)| {
             let n = c.per_group.get(k).copied().unwrap_or(0);
+            let percent = format!("{:.1}", 100.0 * n as f64 / s.awards.max(1) as f64);
             vec![
                 k.clone(),
                 s.awards.to_string(),
                 s.flagged.to_string(),
                 n.to_string(),
-                format!("{:.1}", 100.0 * n as f64 / s.awards.max(1) as f64),
+                if labels.norwegian() {
+                    percent.replace('.', ",")
+                } else {
+                    percent
+                },
             ]
         })
         .collect();
+    let [_, _, awards, flagged] = w.head;
+    let [checked, checked_percent] = ew.checked;
     table(
         &mut out,
         1,
-        &[column, "awards", "flagged", "checked", "checked %"],
+        &[column, awards, flagged, checked, checked_percent],
         &rows,
         md,
     );
@@ -660,11 +731,12 @@ fn text_tables(
     }
     out.push_str(&format!("{note}\n{}", if md { "\n" } else { "" }));
     if let (Some(c), Some(b)) = (checked, by_name) {
-        let title = crate::estimate::words(labels.norwegian()).representativity;
-        out.push_str(&representativity(c, by, b, title, md));
-        // Corrections are for the whole file; show them once.
+        out.push_str(&representativity(c, by, b, labels, md));
+        // The whole file's corrections, once; per group too when the sample was stratified by
+        // the same column.
         out.push_str(&corrected_tables(file, whole, c, labels, md));
     }
+    let no_group_corrections = checked.is_none_or(|c| c.groups.is_empty());
     for (key, s) in sets {
         let head = match (key, by_name) {
             (Some(k), Some(b)) => format!("{b} = {k}: "),
@@ -696,7 +768,7 @@ fn text_tables(
             } else {
                 out.push_str(&format!("{title}\n"));
             }
-            let checked = checked.filter(|_| key.is_none());
+            let corrected = checked.is_some() && (key.is_none() || !no_group_corrections);
             let rows: Vec<Vec<String>> = s
                 .lines
                 .iter()
@@ -707,7 +779,7 @@ fn text_tables(
                         .enumerate()
                         .map(num)
                         .collect();
-                    if let Some(c) = checked.and_then(|c| c.correction.get(l.dimension, l.index)) {
+                    if let Some(c) = correction_of(checked, *key, l).filter(|_| corrected) {
                         r.extend(interval_cells(file, c));
                     }
                     r
@@ -715,7 +787,7 @@ fn text_tables(
                 .collect();
             let [c, n, a, f] = w.head;
             let mut header = vec![c, n, a, f, amount_header, w.share];
-            if checked.is_some() {
+            if corrected {
                 header.extend(INTERVAL_HEADER);
             }
             table(&mut out, 2, &header, &rows, md);
