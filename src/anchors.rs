@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use crate::scan::{word_hash, Word};
 use crate::text::{is_word_byte, word_end_with_plural};
 
 /// Function words and very common words: never chosen as an anchor while a pattern has another
@@ -41,68 +42,159 @@ pub struct Occurrence {
     pub word_end: usize,
 }
 
-/// An index slot: a word hash and the range of `checks` holding the patterns anchored on it.
+/// An index slot, 8 bytes so that the table of ~13,000 anchor words stays small: the upper
+/// half of a key's hash (its *fingerprint*, which also gives the slot) and the group of ids
+/// stored under it.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    hash: u64,
-    from: u32,
-    to: u32,
+    fingerprint: u32,
+    group: u32,
 }
 
 const EMPTY: u32 = u32::MAX;
 
-/// An open-addressing table from 64-bit key hashes to ranges of ids.
-struct Table {
+/// An open-addressing table from 32-bit key fingerprints to groups of ids. Keys whose
+/// fingerprints collide share one group: every id found is checked byte for byte afterwards,
+/// so a collision costs a check, never a missed match.
+struct Table<T> {
     slots: Vec<Slot>,
     mask: usize,
-    ids: Vec<u32>,
+    /// Group `g` is `ids[offsets[g]..offsets[g + 1]]`.
+    offsets: Vec<u32>,
+    ids: Vec<T>,
 }
 
-impl Table {
-    /// Groups `(hash, id)` pairs by hash.
-    fn new(mut keyed: Vec<(u64, u32)>) -> Table {
-        keyed.sort_unstable();
-        let groups = keyed.chunk_by(|a, b| a.0 == b.0).count();
+#[inline]
+fn fingerprint(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+impl<T: Copy> Table<T> {
+    /// Groups `(hash, id)` pairs by fingerprint, keeping the given order within a group.
+    fn new(mut keyed: Vec<(u64, T)>) -> Table<T> {
+        keyed.sort_by_key(|k| fingerprint(k.0));
+        let same = |a: &(u64, T), b: &(u64, T)| fingerprint(a.0) == fingerprint(b.0);
+        let groups = keyed.chunk_by(same).count();
         let size = (groups * 2).next_power_of_two().max(16);
         let empty = Slot {
-            hash: 0,
-            from: EMPTY,
-            to: EMPTY,
+            fingerprint: 0,
+            group: EMPTY,
         };
         let mut slots = vec![empty; size];
         let mask = size - 1;
         let mut ids = Vec::with_capacity(keyed.len());
-        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
-            let hash = group[0].0;
-            let from = ids.len() as u32;
-            ids.extend(group.iter().map(|&(_, p)| p));
-            let mut at = hash as usize & mask;
-            while slots[at].from != EMPTY {
+        let mut offsets = vec![0u32];
+        for (g, group) in keyed.chunk_by(same).enumerate() {
+            let fp = fingerprint(group[0].0);
+            ids.extend(group.iter().map(|&(_, id)| id));
+            offsets.push(ids.len() as u32);
+            let mut at = fp as usize & mask;
+            while slots[at].group != EMPTY {
                 at = (at + 1) & mask;
             }
             slots[at] = Slot {
-                hash,
-                from,
-                to: ids.len() as u32,
+                fingerprint: fp,
+                group: g as u32,
             };
         }
-        Table { slots, mask, ids }
+        Table {
+            slots,
+            mask,
+            offsets,
+            ids,
+        }
     }
 
     #[inline]
-    fn get(&self, hash: u64) -> &[u32] {
-        let mut at = hash as usize & self.mask;
+    fn get(&self, hash: u64) -> &[T] {
+        let fp = fingerprint(hash);
+        let mut at = fp as usize & self.mask;
         loop {
             let slot = self.slots[at];
-            if slot.from == EMPTY {
+            if slot.group == EMPTY {
                 return &[];
             }
-            if slot.hash == hash {
-                return &self.ids[slot.from as usize..slot.to as usize];
+            if slot.fingerprint == fp {
+                let g = slot.group as usize;
+                return &self.ids[self.offsets[g] as usize..self.offsets[g + 1] as usize];
             }
             at = (at + 1) & self.mask;
         }
     }
+}
+
+/// A bit set of word hashes (their low bits), small enough to stay in the first-level cache:
+/// most words of a text anchor nothing, and this answers them without touching the table.
+struct HashFilter {
+    bits: Vec<u64>,
+    mask: usize,
+}
+
+impl HashFilter {
+    fn new(log2_bits: u32, hashes: impl Iterator<Item = u64>) -> HashFilter {
+        let n = 1usize << log2_bits;
+        let mut f = HashFilter {
+            bits: vec![0; n / 64],
+            mask: n - 1,
+        };
+        for h in hashes {
+            let i = h as usize & f.mask;
+            f.bits[i >> 6] |= 1 << (i & 63);
+        }
+        f
+    }
+
+    #[inline]
+    fn may_hold(&self, hash: u64) -> bool {
+        let i = hash as usize & self.mask;
+        self.bits[i >> 6] >> (i & 63) & 1 == 1
+    }
+}
+
+/// What is checked for a pattern found through its anchor: its first bytes inline, so most
+/// mismatches are rejected without reading the pattern itself.
+#[derive(Debug, Clone, Copy)]
+struct Check {
+    /// The first `min(8, len)` bytes of the pattern, little-endian, zero-padded.
+    head: u64,
+    pattern: u32,
+    /// Byte offset of the anchor word within the pattern.
+    anchor_at: u16,
+    len: u16,
+}
+
+/// The first `min(8, len)` bytes of `b` as a little-endian word.
+#[inline]
+fn head_of(b: &[u8]) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = b.len().min(8);
+    buf[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(buf)
+}
+
+/// True if the first `min(8, len)` bytes of `text` at `start` are `head` ([`head_of`] a
+/// string of length `len`); `start + len <= text.len()`.
+#[inline]
+fn head_at(text: &[u8], start: usize, len: usize, head: u64) -> bool {
+    let text_head = match text.get(start..start + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
+        None => head_of(&text[start..]),
+    };
+    let mask = if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    (text_head ^ head) & mask == 0
+}
+
+/// True if `lit` (whose [`head_of`] is `head`) stands in `text` at `start`.
+#[inline]
+fn literal_at(text: &[u8], start: usize, lit: &[u8], head: u64) -> bool {
+    let len = lit.len();
+    start + len <= text.len()
+        && head_at(text, start, len, head)
+        && (len <= 8 || text[start + 8..start + len] == lit[8..])
 }
 
 /// Literal patterns indexed by their anchor words.
@@ -110,29 +202,15 @@ pub struct AnchorIndex {
     /// All pattern bytes, one after the other; pattern `p` is `bytes[starts[p]..starts[p + 1]]`.
     bytes: Vec<u8>,
     starts: Vec<u32>,
-    /// Byte offset of each pattern's anchor word within the pattern.
-    anchor_at: Vec<u32>,
-    /// Anchor word hash -> the patterns anchored on it.
-    table: Table,
-    /// Patterns with no word byte, found the old way.
+    /// Anchor word hash -> checks of the patterns anchored on it.
+    table: Table<Check>,
+    /// Hashes of all anchor words.
+    anchors: HashFilter,
+    /// Hashes of the anchor words that end their pattern: only those can be followed by a
+    /// plural or possessive ending, so only for them is a word probed less its ending.
+    final_anchors: HashFilter,
+    /// Patterns with no word byte (or too long for a check), found the old way.
     wordless: Option<(AhoCorasick, Vec<u32>)>,
-}
-
-/// A fast hash of a word (most are under 16 bytes).
-#[inline]
-fn word_hash(w: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (w.len() as u64).wrapping_mul(K);
-    let mut chunks = w.chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        h = (h ^ v).wrapping_mul(K).rotate_left(31);
-    }
-    let rest = chunks.remainder();
-    let mut buf = [0u8; 8];
-    buf[..rest.len()].copy_from_slice(rest);
-    h = (h ^ u64::from_le_bytes(buf)).wrapping_mul(K);
-    h ^ (h >> 29)
 }
 
 /// The `(start, end)` spans of the words of a pattern.
@@ -179,8 +257,8 @@ impl AnchorIndex {
                 *freq.entry(w).or_default() += 1;
             }
         }
-        let mut keyed: Vec<(u64, u32)> = Vec::new();
-        let mut anchor_at = vec![0u32; patterns.len()];
+        let mut keyed: Vec<(u64, Check)> = Vec::new();
+        let mut final_hashes = Vec::new();
         let mut wordless = Vec::new();
         for (i, (p, ws)) in patterns.iter().zip(&words).enumerate() {
             let best = ws.iter().min_by_key(|&&(s, e)| {
@@ -188,45 +266,53 @@ impl AnchorIndex {
                 (is_stop_word(w), freq[w], std::cmp::Reverse(e - s))
             });
             match best {
-                Some(&(s, e)) => {
-                    anchor_at[i] = s as u32;
-                    keyed.push((word_hash(&p[s..e]), i as u32));
+                Some(&(s, e)) if p.len() <= usize::from(u16::MAX) => {
+                    let hash = word_hash(&p[s..e]);
+                    keyed.push((
+                        hash,
+                        Check {
+                            head: head_of(p),
+                            pattern: i as u32,
+                            anchor_at: s as u16,
+                            len: p.len() as u16,
+                        },
+                    ));
+                    if e == p.len() {
+                        final_hashes.push(hash);
+                    }
                 }
-                None => wordless.push(i as u32),
+                _ => wordless.push(i as u32),
             }
         }
         let (bytes, starts) = flatten(patterns);
         Ok(AnchorIndex {
             bytes,
             starts,
-            anchor_at,
+            anchors: HashFilter::new(18, keyed.iter().map(|k| k.0)),
+            final_anchors: HashFilter::new(16, final_hashes.into_iter()),
             table: Table::new(keyed),
             wordless: overlapping_automaton(patterns, wordless)?,
         })
     }
 
-    /// The patterns anchored on a word.
-    #[inline]
-    fn probe(&self, word: &[u8]) -> &[u32] {
-        self.table.get(word_hash(word))
-    }
-
-    /// Calls `found` for every whole-word occurrence of a pattern in `norm`, given the spans of
-    /// its words (from [`crate::scan::words`]). Occurrences come in no particular order.
-    pub fn find(&self, norm: &[u8], words: &[(u32, u32)], mut found: impl FnMut(Occurrence)) {
-        for &(s, e) in words {
-            let (s, e) = (s as usize, e as usize);
-            let word = &norm[s..e];
-            self.check(norm, s, self.probe(word), &mut found);
+    /// Calls `found` for every whole-word occurrence of a pattern in `norm`, given its words
+    /// (from [`crate::scan::words`]). Occurrences come in no particular order.
+    pub fn find(&self, norm: &[u8], words: &[Word], mut found: impl FnMut(Occurrence)) {
+        for w in words {
+            let s = w.start as usize;
+            if self.anchors.may_hold(w.hash) {
+                self.check(norm, s, self.table.get(w.hash), &mut found);
+            }
             // The word less a plural or possessive ending, for patterns that end with it.
+            let word = &norm[s..w.end as usize];
             let n = word.len();
             if n > 1 && word[n - 1] == b's' {
-                self.check(norm, s, self.probe(&word[..n - 1]), &mut found);
+                self.check_stem(norm, s, &word[..n - 1], &mut found);
                 if n > 2 && word[n - 2] == b'e' {
-                    self.check(norm, s, self.probe(&word[..n - 2]), &mut found);
+                    self.check_stem(norm, s, &word[..n - 2], &mut found);
                 }
                 if n > 4 && word[..n - 1].ends_with("’".as_bytes()) {
-                    self.check(norm, s, self.probe(&word[..n - 4]), &mut found);
+                    self.check_stem(norm, s, &word[..n - 4], &mut found);
                 }
             }
         }
@@ -248,23 +334,37 @@ impl AnchorIndex {
         }
     }
 
-    /// Checks the patterns `ps` anchored on the word starting at `word_start`.
+    /// Checks the patterns that end with the anchor word `stem` (a word less its ending).
+    #[inline]
+    fn check_stem(
+        &self,
+        norm: &[u8],
+        word_start: usize,
+        stem: &[u8],
+        found: &mut impl FnMut(Occurrence),
+    ) {
+        let hash = word_hash(stem);
+        if self.final_anchors.may_hold(hash) {
+            self.check(norm, word_start, self.table.get(hash), found);
+        }
+    }
+
+    /// Checks the patterns of `checks`, anchored on the word starting at `word_start`.
     #[inline]
     fn check(
         &self,
         norm: &[u8],
         word_start: usize,
-        ps: &[u32],
+        checks: &[Check],
         found: &mut impl FnMut(Occurrence),
     ) {
-        for &p in ps {
-            let p = p as usize;
-            let Some(start) = word_start.checked_sub(self.anchor_at[p] as usize) else {
+        for c in checks {
+            let Some(start) = word_start.checked_sub(usize::from(c.anchor_at)) else {
                 continue;
             };
-            let pat = &self.bytes[self.starts[p] as usize..self.starts[p + 1] as usize];
-            let end = start + pat.len();
-            if end > norm.len() || &norm[start..end] != pat {
+            let len = usize::from(c.len);
+            let end = start + len;
+            if end > norm.len() || !self.same_bytes(norm, start, len, c) {
                 continue;
             }
             if start > 0 && is_word_byte(norm[start - 1]) {
@@ -272,12 +372,25 @@ impl AnchorIndex {
             }
             if let Some(word_end) = word_end_with_plural(norm, end) {
                 found(Occurrence {
-                    pattern: p as u32,
+                    pattern: c.pattern,
                     start,
                     end,
                     word_end,
                 });
             }
+        }
+    }
+
+    /// True if `norm[start..start + len]` is the pattern of `c` (`start + len <= norm.len()`):
+    /// the inline head first, the rest of the pattern only if that agrees.
+    #[inline]
+    fn same_bytes(&self, norm: &[u8], start: usize, len: usize, c: &Check) -> bool {
+        if !head_at(norm, start, len, c.head) {
+            return false;
+        }
+        len <= 8 || {
+            let p = self.starts[c.pattern as usize] as usize;
+            norm[start + 8..start + len] == self.bytes[p + 8..p + len]
         }
     }
 }
@@ -314,13 +427,17 @@ pub struct Trigger {
 pub struct Triggers {
     bytes: Vec<u8>,
     starts: Vec<u32>,
+    /// [`head_of`] each literal, so most mismatches are rejected with one comparison.
+    heads: Vec<u64>,
     /// Hash of a complete first word -> prefix literals starting with that word.
-    first_word: Table,
+    first_word: Table<u32>,
+    /// The hashes of those first words: most words of a text start no literal.
+    first_words: HashFilter,
     /// Hash of the first two or three bytes of a word -> prefix literals that are one
     /// incomplete word (`h1n1` is a prefix of `h1n1pdm`).
-    word_prefix: Table,
+    word_prefix: Table<u32>,
     /// Hash of the last two or three bytes of a word -> suffix literals.
-    word_suffix: Table,
+    word_suffix: Table<u32>,
     /// 65,536 bits each, indexed by [`filter_key`] of a word's first (or last) two and three
     /// bytes: set where some literal has them.
     prefix_filter: Vec<u64>,
@@ -389,6 +506,8 @@ impl Triggers {
         Ok(Triggers {
             bytes,
             starts,
+            heads: strings.iter().map(|l| head_of(l)).collect(),
+            first_words: HashFilter::new(16, first.iter().map(|k| k.0)),
             first_word: Table::new(first),
             word_prefix: Table::new(prefix),
             word_suffix: Table::new(suffix),
@@ -398,18 +517,29 @@ impl Triggers {
         })
     }
 
+    /// True if literal `i` stands in `norm` at `start`.
+    #[inline]
+    fn literal_at(&self, norm: &[u8], start: usize, i: u32) -> bool {
+        literal_at(norm, start, self.literal(i), self.heads[i as usize])
+    }
+
     fn literal(&self, i: u32) -> &[u8] {
         &self.bytes[self.starts[i as usize] as usize..self.starts[i as usize + 1] as usize]
     }
 
     /// Calls `found` for each trigger: prefix literals at word starts, suffix literals at word
     /// ends, and the rest wherever they occur.
-    pub fn find(&self, norm: &[u8], words: &[(u32, u32)], mut found: impl FnMut(Trigger)) {
-        for &(s, e) in words {
-            let (s, e) = (s as usize, e as usize);
+    pub fn find(&self, norm: &[u8], words: &[Word], mut found: impl FnMut(Trigger)) {
+        for w in words {
+            let (s, e) = (w.start as usize, w.end as usize);
             let word = &norm[s..e];
-            for &i in self.first_word.get(word_hash(word)) {
-                if norm[s..].starts_with(self.literal(i)) {
+            let firsts = if self.first_words.may_hold(w.hash) {
+                self.first_word.get(w.hash)
+            } else {
+                &[]
+            };
+            for &i in firsts {
+                if self.literal_at(norm, s, i) {
                     found(Trigger {
                         literal: i,
                         start: s,
@@ -423,8 +553,8 @@ impl Triggers {
             for k in 2..=n.min(3) {
                 if bit(&self.prefix_filter, filter_key(&word[..k])) {
                     for &i in self.word_prefix.get(word_hash(&word[..k]) ^ PREFIX_TAG) {
-                        let lit = self.literal(i);
-                        if lit.len().min(3) == k && word.starts_with(lit) {
+                        let len = self.literal(i).len();
+                        if len.min(3) == k && len <= n && self.literal_at(norm, s, i) {
                             found(Trigger {
                                 literal: i,
                                 start: s,
@@ -436,11 +566,11 @@ impl Triggers {
             for k in 2..=n.min(3) {
                 if bit(&self.suffix_filter, filter_key(&word[n - k..])) {
                     for &i in self.word_suffix.get(word_hash(&word[n - k..]) ^ SUFFIX_TAG) {
-                        let lit = self.literal(i);
-                        if lit.len().min(3) == k && word.ends_with(lit) {
+                        let len = self.literal(i).len();
+                        if len.min(3) == k && len <= n && self.literal_at(norm, e - len, i) {
                             found(Trigger {
                                 literal: i,
-                                start: e - lit.len(),
+                                start: e - len,
                             });
                         }
                     }
@@ -547,7 +677,11 @@ mod tests {
     fn anchors_avoid_stop_words() {
         let pats = vec![b"the aim of".to_vec(), b"of the".to_vec()];
         let index = AnchorIndex::new(&pats).unwrap();
-        assert_eq!(index.anchor_at[0], 4); // "aim"
-        assert_eq!(index.anchor_at[1], 3); // only stop words: equally rare, so the longer one
+        let anchor_of = |p: u32| {
+            let c = index.table.ids.iter().find(|c| c.pattern == p).unwrap();
+            c.anchor_at
+        };
+        assert_eq!(anchor_of(0), 4); // "aim"
+        assert_eq!(anchor_of(1), 3); // only stop words: equally rare, so the longer one
     }
 }

@@ -26,8 +26,9 @@ use crate::anchors::{AnchorIndex, Triggers};
 use crate::language::LanguageSet;
 use crate::lexicon::load::{build_regex, regex_source, REGEX_SIZE_LIMIT};
 use crate::lexicon::{EntryKind, Lexicon, Target};
+use crate::scan::Word;
 use crate::text::{
-    normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
+    normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts, word_count,
 };
 use crate::wordforms::WordForms;
 
@@ -71,8 +72,8 @@ struct Candidate {
 #[derive(Default)]
 struct Scratch {
     norm: Vec<u8>,
-    /// `(start, end)` of the words of the normalised field.
-    words: Vec<(u32, u32)>,
+    /// The words of the normalised field.
+    words: Vec<Word>,
     /// (start, anchored regex) pairs found by the trigger automaton.
     anchors: Vec<(u32, u32)>,
     candidates: Vec<Candidate>,
@@ -80,8 +81,9 @@ struct Scratch {
     /// Acronym entries that an exclusion shows defined as something else in this field.
     defined_away: Vec<u32>,
     sentences: Vec<u32>,
-    /// Per regex gate, for the field being matched: 0 not yet tested, 1 open, 2 shut.
-    gates: Vec<u8>,
+    /// Per regex gate, for the field being matched: open or shut (once `gates_tested`).
+    gates: Vec<bool>,
+    gates_tested: bool,
     /// The languages of the field being matched.
     field_langs: LanguageSet,
     /// Candidates from word forms (compounds, inflections, coordinations).
@@ -100,6 +102,78 @@ struct CompiledRegex {
     anchor: Option<Anchor>,
     /// Index into `Matcher::gates`: literals of which every match contains one.
     gate: Option<u32>,
+}
+
+/// The gates of the regexes: sets of literals, a gate open in a field where one of its
+/// literals occurs. All gates' literals are searched by one automaton, so a field is read once
+/// however many gates are tested in it.
+struct Gates {
+    /// Over the distinct literals of all gates; `None` if there are no gates.
+    automaton: Option<AhoCorasick>,
+    /// Literal -> the gates it opens (CSR ranges).
+    literal_gate_starts: Vec<u32>,
+    literal_gates: Vec<u32>,
+    count: usize,
+}
+
+#[derive(Default)]
+struct GatesBuilder {
+    literals: Patterns,
+    count: u32,
+}
+
+impl GatesBuilder {
+    /// Adds a gate with these literals; returns its index.
+    fn add(&mut self, literals: Vec<Vec<u8>>) -> u32 {
+        let g = self.count;
+        for l in literals {
+            self.literals.add(l, g);
+        }
+        self.count += 1;
+        g
+    }
+
+    fn build(self) -> anyhow::Result<Gates> {
+        let mut literal_gate_starts = vec![0u32];
+        let mut literal_gates = Vec::new();
+        for users in &self.literals.users {
+            literal_gates.extend_from_slice(users);
+            literal_gate_starts.push(literal_gates.len() as u32);
+        }
+        let automaton = if self.literals.patterns.is_empty() {
+            None
+        } else {
+            // A DFA: one table step per byte, for an overlapping search of every field.
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&self.literals.patterns)?,
+            )
+        };
+        Ok(Gates {
+            automaton,
+            literal_gate_starts,
+            literal_gates,
+            count: self.count as usize,
+        })
+    }
+}
+
+impl Gates {
+    /// Sets `open[g]` for every gate `g`: true if one of its literals occurs in `norm`.
+    fn test(&self, norm: &[u8], open: &mut Vec<bool>) {
+        open.clear();
+        open.resize(self.count, false);
+        let Some(ac) = &self.automaton else { return };
+        for m in ac.find_overlapping_iter(norm) {
+            let l = m.pattern().as_usize();
+            let users =
+                self.literal_gate_starts[l] as usize..self.literal_gate_starts[l + 1] as usize;
+            for &g in &self.literal_gates[users] {
+                open[g as usize] = true;
+            }
+        }
+    }
 }
 
 /// A lexicon compiled for matching.
@@ -121,8 +195,8 @@ pub struct Matcher {
     unanchored: Vec<u32>,
     regex_set: RegexSet,
     /// Gates: a regex triggered by a function word runs in a field only if one of its required
-    /// literals occurs there (tested once per field, when first needed).
-    gates: Vec<AhoCorasick>,
+    /// literals occurs there (all gates tested together once per field, when first needed).
+    gates: Gates,
     targets: Vec<Target>,
     kinds: Vec<EntryKind>,
     /// The languages each entry serves; a field is matched only with its languages' entries.
@@ -302,7 +376,7 @@ impl Matcher {
         let mut trigger_regexes: Vec<Vec<u32>> = Vec::new();
         let mut regexes = Vec::new();
         let mut unanchored = Vec::new();
-        let mut gates = Vec::new();
+        let mut gates = GatesBuilder::default();
         let mut set_sources = Vec::new();
         let mut acronyms = Vec::with_capacity(lexicon.entries.len());
         for (i, e) in lexicon.entries.iter().enumerate() {
@@ -343,11 +417,7 @@ impl Matcher {
             let gate = (common_trigger && source.starts_with("(?-u:"))
                 .then(|| required_literals(&e.term))
                 .flatten()
-                .map(|lits| -> anyhow::Result<u32> {
-                    gates.push(AhoCorasick::new(lits)?);
-                    Ok(gates.len() as u32 - 1)
-                })
-                .transpose()?;
+                .map(|lits| gates.add(lits));
             let r = regexes.len() as u32;
             let kind = anchor.as_ref().map(|(a, _)| *a);
             match anchor {
@@ -395,7 +465,7 @@ impl Matcher {
                 .size_limit(REGEX_SIZE_LIMIT * 16)
                 .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
                 .build()?,
-            gates,
+            gates: gates.build()?,
             targets: lexicon.entries.iter().map(|e| e.target).collect(),
             kinds: lexicon.entries.iter().map(|e| e.kind).collect(),
             langs: lexicon.entries.iter().map(|e| e.langs).collect(),
@@ -411,30 +481,40 @@ impl Matcher {
 
     /// Finds the accepted matches in a title and an abstract, appending them to `hits` in order
     /// of field and position. `langs` gives the languages of the title and of the abstract: a
-    /// field is matched only with the entries that serve one of its languages.
+    /// field is matched only with the entries that serve one of its languages. Returns the
+    /// number of words of both fields ([`crate::text::word_count`]), counted by the same scan.
     pub fn find(
         &self,
         title: &str,
         abstract_text: &str,
         langs: [LanguageSet; 2],
         hits: &mut Vec<Hit>,
-    ) {
+    ) -> usize {
         hits.clear();
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
+            let mut words = 0;
             for (field, text, langs) in [
                 (Field::Title, title, langs[0]),
                 (Field::Abstract, abstract_text, langs[1]),
             ] {
                 if !text.is_empty() {
                     s.field_langs = langs;
-                    self.find_in_field(field, text, s, hits);
+                    words += self.find_in_field(field, text, s, hits);
                 }
             }
-        });
+            words
+        })
     }
 
-    fn find_in_field(&self, field: Field, text: &str, s: &mut Scratch, hits: &mut Vec<Hit>) {
+    /// Matches one field; returns its number of words.
+    fn find_in_field(
+        &self,
+        field: Field,
+        text: &str,
+        s: &mut Scratch,
+        hits: &mut Vec<Hit>,
+    ) -> usize {
         // Taken out of the scratch space while candidates are pushed into it; put back below.
         let mut norm_buf = std::mem::take(&mut s.norm);
         normalise_into(text, &mut norm_buf);
@@ -458,14 +538,22 @@ impl Matcher {
             s.word_forms = extra;
         }
         self.find_regexes(&norm_buf, &words, s);
+        // Normalisation turns non-ASCII dashes and spaces (word bytes in the original) into
+        // spaces, so only an ASCII text has as many words as its normalised form.
+        let word_count = if text.is_ascii() {
+            words.len()
+        } else {
+            word_count(text)
+        };
         s.words = words;
         s.norm = norm_buf;
         self.apply_exclusions(s);
         self.leftmost_longest(field, text, s, hits);
+        word_count
     }
 
     /// Literal terms, acronyms and exclusion phrases, word by word.
-    fn find_literals(&self, text: &str, norm: &[u8], words: &[(u32, u32)], s: &mut Scratch) {
+    fn find_literals(&self, text: &str, norm: &[u8], words: &[Word], s: &mut Scratch) {
         // In a field written in capitals ("ALL PATIENTS WITH MS") case tells nothing, so
         // acronyms, which rely on it, are not matched there. Counted only when an acronym is.
         let mut shouting: Option<bool> = None;
@@ -489,27 +577,22 @@ impl Matcher {
         });
     }
 
-    /// True if regex `r` may match in the field: its gate, tested once per field, is open.
-    fn gate_open(&self, r: &CompiledRegex, norm: &[u8], gates: &mut [u8]) -> bool {
+    /// True if regex `r` may match in the field: its gate is open. The first gated regex of a
+    /// field tests every gate, in one pass.
+    fn gate_open(&self, r: &CompiledRegex, norm: &[u8], s: &mut Scratch) -> bool {
         let Some(g) = r.gate else { return true };
-        let state = &mut gates[g as usize];
-        if *state == 0 {
-            *state = if self.gates[g as usize].is_match(norm) {
-                1
-            } else {
-                2
-            };
+        if !s.gates_tested {
+            self.gates.test(norm, &mut s.gates);
+            s.gates_tested = true;
         }
-        *state == 1
+        s.gates[g as usize]
     }
 
     /// Regexes: anchored runs where a trigger literal stands at a word start, the rest over the
     /// whole field; each only if its gate is open. `padded` is the normalised field plus a space.
-    fn find_regexes(&self, padded: &[u8], words: &[(u32, u32)], s: &mut Scratch) {
+    fn find_regexes(&self, padded: &[u8], words: &[Word], s: &mut Scratch) {
         let norm = &padded[..padded.len() - 1];
-        let mut gates = std::mem::take(&mut s.gates);
-        gates.clear();
-        gates.resize(self.gates.len(), 0);
+        s.gates_tested = false;
         s.anchors.clear();
         let anchors = &mut s.anchors;
         self.triggers.find(norm, words, |t| {
@@ -529,7 +612,7 @@ impl Matcher {
         for i in 0..s.anchors.len() {
             let (start, r) = s.anchors[i];
             let re = &self.regexes[r as usize];
-            if !self.gate_open(re, norm, &mut gates) {
+            if !self.gate_open(re, norm, s) {
                 continue;
             }
             if let Some(m) = re.regex.find(&padded[start as usize..]) {
@@ -540,7 +623,6 @@ impl Matcher {
             }
         }
         if self.unanchored.is_empty() {
-            s.gates = gates;
             return;
         }
         for i in self.regex_set.matches(norm).iter() {
@@ -552,7 +634,6 @@ impl Matcher {
                 }
             }
         }
-        s.gates = gates;
     }
 
     /// Exclusion phrases drop the candidates they overlap.

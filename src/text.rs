@@ -118,44 +118,60 @@ pub fn sentence_starts(text: &str, out: &mut Vec<u32>) {
     out.clear();
     out.push(0);
     let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'\n' {
-            let mut j = i + 1;
-            while j < b.len() && b[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            if j < b.len() {
-                push_start(out, j);
-            }
-            i = j;
-            continue;
+    // Each `.`, `!`, `?` and line break is looked at on its own, found by `memchr` rather than
+    // a loop over every byte. What the rules skip after one of them (white space, closing quotes
+    // and brackets) holds none of the others except line breaks, which give the same start
+    // again, so the starts come out as a left-to-right walk finds them.
+    let mut ends = memchr::memchr3_iter(b'.', b'!', b'?', b).peekable();
+    let mut breaks = memchr::memchr_iter(b'\n', b).peekable();
+    loop {
+        let i = match (ends.peek(), breaks.peek()) {
+            (Some(&e), Some(&n)) if n < e => breaks.next(),
+            (Some(_), _) => ends.next(),
+            (None, Some(_)) => breaks.next(),
+            (None, None) => break,
+        };
+        let Some(i) = i else { break };
+        if b[i] == b'\n' {
+            after_line_break(b, i, out);
+        } else {
+            after_sentence_end(b, i, out);
         }
-        if matches!(c, b'.' | b'!' | b'?') {
-            let mut j = i + 1;
-            // Closing quotes and brackets belong to the sentence that ends.
-            while j < b.len() && matches!(b[j], b'"' | b'\'' | b')') {
-                j += 1;
-            }
-            let ws = j;
-            while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
-                j += 1;
-            }
-            if j > ws && j < b.len() {
-                let next = b[j];
-                if next.is_ascii_uppercase()
-                    || next.is_ascii_digit()
-                    || matches!(next, b'(' | b'"' | b'[')
-                    || next >= 0x80
-                {
-                    push_start(out, j);
-                }
-            }
-            i = j.max(i + 1);
-            continue;
+    }
+}
+
+/// A line break ends a sentence: the next one starts at the first byte that is not white space.
+fn after_line_break(b: &[u8], i: usize, out: &mut Vec<u32>) {
+    let mut j = i + 1;
+    while j < b.len() && b[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    if j < b.len() {
+        push_start(out, j);
+    }
+}
+
+/// `.`, `!` or `?` ends a sentence when white space and then a capital letter, digit, opening
+/// bracket or quote, or non-ASCII letter follows.
+fn after_sentence_end(b: &[u8], i: usize, out: &mut Vec<u32>) {
+    let mut j = i + 1;
+    // Closing quotes and brackets belong to the sentence that ends.
+    while j < b.len() && matches!(b[j], b'"' | b'\'' | b')') {
+        j += 1;
+    }
+    let ws = j;
+    while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+        j += 1;
+    }
+    if j > ws && j < b.len() {
+        let next = b[j];
+        if next.is_ascii_uppercase()
+            || next.is_ascii_digit()
+            || matches!(next, b'(' | b'"' | b'[')
+            || next >= 0x80
+        {
+            push_start(out, j);
         }
-        i += 1;
     }
 }
 
@@ -239,6 +255,69 @@ mod tests {
         assert_eq!(word_end_with_plural(&t[..], 34), None);
         assert!(on_word_boundaries(b"a cell.", 2, 6));
         assert!(!on_word_boundaries("øcell".as_bytes(), 2, 6));
+    }
+
+    /// The byte-by-byte walk `sentence_starts` replaced, kept as its reference.
+    fn sentence_starts_walk(text: &str) -> Vec<u32> {
+        let mut out = vec![0];
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            if c == b'\n' {
+                let mut j = i + 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() {
+                    push_start(&mut out, j);
+                }
+                i = j;
+                continue;
+            }
+            if matches!(c, b'.' | b'!' | b'?') {
+                let mut j = i + 1;
+                while j < b.len() && matches!(b[j], b'"' | b'\'' | b')') {
+                    j += 1;
+                }
+                let ws = j;
+                while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+                    j += 1;
+                }
+                if j > ws && j < b.len() {
+                    let next = b[j];
+                    if next.is_ascii_uppercase()
+                        || next.is_ascii_digit()
+                        || matches!(next, b'(' | b'"' | b'[')
+                        || next >= 0x80
+                    {
+                        push_start(&mut out, j);
+                    }
+                }
+                i = j.max(i + 1);
+                continue;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sentence_starts_agree_with_a_byte_walk(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    ".", "!", "?", "\n", "\r\n", " ", "\t", "\"", "'", ")", "(", "[", "A", "b", "7",
+                    "é", "e.g.", "\n\n", ". ", ".\n",
+                ]),
+                0..40,
+            ),
+        ) {
+            let text: String = parts.concat();
+            let mut got = Vec::new();
+            sentence_starts(&text, &mut got);
+            proptest::prop_assert_eq!(got, sentence_starts_walk(&text));
+        }
     }
 
     #[test]

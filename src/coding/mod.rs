@@ -26,7 +26,6 @@ use crate::hrcs::{
 use crate::language::{self, Detected, FieldLanguages, Language};
 use crate::lexicon::{ContextCue, EntryKind, Lexicon, Target};
 use crate::matcher::{Field, Hit, Matcher};
-use crate::text::word_count;
 
 /// Tunable constants of the coding rules, documented in docs/coding.md.
 #[derive(Debug, Clone)]
@@ -277,7 +276,8 @@ impl Coder {
         };
         HITS.with(|h| {
             let hits = &mut *h.borrow_mut();
-            self.matcher
+            let words = self
+                .matcher
                 .find(title, abstract_text, langs.match_langs(), hits);
             let mut coding = self.code_hits(title, abstract_text, hits);
             coding.language = langs.award();
@@ -287,7 +287,7 @@ impl Coder {
             if abstract_text.trim().is_empty() {
                 coding.reasons.push(Reason::TitleOnly);
             }
-            if word_count(title) + word_count(abstract_text) < self.params.short_text_words {
+            if words < self.params.short_text_words {
                 coding.reasons.push(Reason::ShortText);
             }
             coding.reasons.sort();
