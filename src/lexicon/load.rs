@@ -59,20 +59,50 @@ impl fmt::Display for LexiconError {
 
 impl std::error::Error for LexiconError {}
 
-/// The lexicon set embedded in the binary.
+/// How much checking a set gets as it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Validation {
+    /// Every check: a set from a folder, or the embedded set for `hrcs lexicon check`.
+    Full,
+    /// The embedded default set when coding: the checks that cost start-up time and cannot fail
+    /// for it (regex syntax, duplicates, terms that normalise to nothing) are skipped, because the
+    /// test suite runs the full checks on this very set (`tests::default_set_is_valid`) and
+    /// `hrcs lexicon check` runs them in CI. Its regexes then compile on first use.
+    Prevalidated,
+}
+
+/// The lexicon set embedded in the binary, read for coding: see [`Validation::Prevalidated`].
 pub fn load_default() -> Result<Lexicon, LexiconError> {
-    let files = DEFAULT_LEXICON_FILES
+    parse_set(
+        "(embedded default)",
+        "lexicons",
+        default_files(),
+        Validation::Prevalidated,
+    )
+}
+
+/// The lexicon set embedded in the binary with every check run, as `hrcs lexicon check` needs.
+pub fn load_default_checked() -> Result<Lexicon, LexiconError> {
+    parse_set(
+        "(embedded default)",
+        "lexicons",
+        default_files(),
+        Validation::Full,
+    )
+}
+
+fn default_files() -> Vec<(String, FileContents)> {
+    DEFAULT_LEXICON_FILES
         .iter()
         .map(|(p, c)| (p.to_string(), Ok(c.as_bytes().to_vec())))
-        .collect();
-    parse_set("(embedded default)", "lexicons", files)
+        .collect()
 }
 
 /// Parses a lexicon set held in memory: (path within the set, contents) pairs, as `load_dir`
 /// would read them from a folder. For library use, tests and fuzzing.
 pub fn parse_files(name: &str, files: Vec<(String, Vec<u8>)>) -> Result<Lexicon, LexiconError> {
     let files = files.into_iter().map(|(p, c)| (p, Ok(c))).collect();
-    parse_set(name, name, files)
+    parse_set(name, name, files, Validation::Full)
 }
 
 /// Reads the lexicon set in `dir`.
@@ -114,7 +144,7 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| shown.clone());
-    parse_set(&shown, &name, files)
+    parse_set(&shown, &name, files, Validation::Full)
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -139,8 +169,10 @@ fn parse_set(
     source: &str,
     default_name: &str,
     files: Vec<(String, FileContents)>,
+    validation: Validation,
 ) -> Result<Lexicon, LexiconError> {
     let mut lex = Lexicon {
+        prevalidated: validation == Validation::Prevalidated,
         name: default_name.to_string(),
         version: "unversioned".to_string(),
         language: "en".to_string(),
@@ -231,7 +263,14 @@ fn parse_set(
                 }
             }
         } else if col("term").is_some() {
-            parse_entries(&table[1..], &header, &at, &mut lex.entries, &mut problems);
+            parse_entries(
+                &table[1..],
+                &header,
+                &at,
+                validation,
+                &mut lex.entries,
+                &mut problems,
+            );
         } else if col("text").is_some() && col("expect").is_some() {
             parse_examples(&table[1..], &header, &at, &mut lex.examples, &mut problems);
         } else if col("text").is_some() && col("kind").is_some() && col("lang").is_some() {
@@ -251,7 +290,9 @@ fn parse_set(
             });
         }
     }
-    check_duplicates(&lex.entries, &mut problems);
+    if validation == Validation::Full {
+        check_duplicates(&lex.entries, &mut problems);
+    }
     lex.hash = hex(&hasher.finalize());
     if problems.is_empty() {
         Ok(lex)
@@ -306,9 +347,11 @@ fn parse_entries(
     rows: &[(u64, Vec<String>)],
     header: &[String],
     at: &dyn Fn(u64) -> Location,
+    validation: Validation,
     out: &mut Vec<Entry>,
     problems: &mut Vec<Problem>,
 ) {
+    let full = validation == Validation::Full;
     if !header.iter().any(|h| h == "code") {
         problems.push(Problem {
             location: at(rows.first().map(|r| r.0 - 1).unwrap_or(1)),
@@ -370,7 +413,7 @@ fn parse_entries(
             }
         };
         match kind {
-            EntryKind::Regex => {
+            EntryKind::Regex if full => {
                 // Parsed only: the matcher compiles each regex once, and reports one that
                 // exceeds the size limit with its file and line.
                 if let Err(e) = check_regex(term) {
@@ -382,7 +425,7 @@ fn parse_entries(
                 fail(format!("acronym {term:?} has no letters"));
                 continue;
             }
-            _ if normalise_term(term).is_empty() => {
+            EntryKind::Term | EntryKind::Exclude if full && normalise_term(term).is_empty() => {
                 fail(format!("term {term:?} is empty once normalised"));
                 continue;
             }
@@ -617,6 +660,12 @@ pub fn regex_source(pattern: &str) -> String {
         .build()
         .parse(pattern)
         .is_ok();
+    regex_source_for(pattern, ascii)
+}
+
+/// [`regex_source`] for a caller that has already parsed the pattern: `ascii` says whether it
+/// parses in ASCII mode (no Unicode classes, UTF-8 not required).
+pub fn regex_source_for(pattern: &str, ascii: bool) -> String {
     if ascii {
         format!("(?-u:{pattern})")
     } else {
@@ -744,9 +793,29 @@ mod tests {
         assert_eq!(lex.examples[1].lang, None);
     }
 
+    /// The guarantee behind `Validation::Prevalidated`: the embedded set passes every check,
+    /// every regex compiles as the matcher runs it, and the quick read gives the very same set.
     #[test]
     fn default_set_is_valid() {
-        let lex = load_default().unwrap_or_else(|e| panic!("{e}"));
-        assert!(!lex.entries.is_empty());
+        let checked = load_default_checked().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!checked.entries.is_empty());
+        assert!(!checked.prevalidated);
+        // Compiles every regex and the regex set up front, as for a folder.
+        crate::matcher::Matcher::new(&checked).unwrap_or_else(|e| panic!("{e}"));
+        let quick = load_default().unwrap_or_else(|e| panic!("{e}"));
+        assert!(quick.prevalidated);
+        let quick_as_checked = Lexicon {
+            prevalidated: false,
+            ..quick
+        };
+        assert_eq!(format!("{quick_as_checked:?}"), format!("{checked:?}"));
+    }
+
+    #[test]
+    fn the_quick_read_is_only_for_the_embedded_set() {
+        let entries = "code\tkind\tterm\nNeuro\tregex\t(unclosed\n";
+        assert!(parse_for_test(&[("e.tsv", entries)]).is_err());
+        let lex = parse_for_test(&[("e.tsv", "code\tterm\nCancer\ttumour\n")]).unwrap();
+        assert!(!lex.prevalidated);
     }
 }
