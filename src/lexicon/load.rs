@@ -4,6 +4,7 @@
 //! all problems of an edit at once, each with `file:line`, instead of fixing them one run at a
 //! time.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -94,14 +95,17 @@ pub fn load_default_checked() -> Result<Lexicon, LexiconError> {
 fn default_files() -> Vec<(String, FileContents)> {
     DEFAULT_LEXICON_FILES
         .iter()
-        .map(|(p, c)| (p.to_string(), Ok(c.as_bytes().to_vec())))
+        .map(|(p, c)| (p.to_string(), Ok(Cow::Borrowed(c.as_bytes()))))
         .collect()
 }
 
 /// Parses a lexicon set held in memory: (path within the set, contents) pairs, as `load_dir`
 /// would read them from a folder. For library use, tests and fuzzing.
 pub fn parse_files(name: &str, files: Vec<(String, Vec<u8>)>) -> Result<Lexicon, LexiconError> {
-    let files = files.into_iter().map(|(p, c)| (p, Ok(c))).collect();
+    let files = files
+        .into_iter()
+        .map(|(p, c)| (p, Ok(Cow::Owned(c))))
+        .collect();
     parse_set(name, name, files, Validation::Full)
 }
 
@@ -137,7 +141,10 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
                 .unwrap_or(p)
                 .to_string_lossy()
                 .replace('\\', "/");
-            (rel, std::fs::read(p).map_err(|e| e.to_string()))
+            (
+                rel,
+                std::fs::read(p).map(Cow::Owned).map_err(|e| e.to_string()),
+            )
         })
         .collect();
     let name = dir
@@ -162,7 +169,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-type FileContents = Result<Vec<u8>, String>;
+type FileContents = Result<Cow<'static, [u8]>, String>;
 
 /// Parses and validates a whole set given as (relative path, contents) pairs.
 fn parse_set(
@@ -185,6 +192,7 @@ fn parse_set(
     };
     let mut problems = Vec::new();
     let mut hasher = Sha256::new();
+    let mut readers = TableReaders::new();
     for (rel, contents) in files {
         let shown = if source.starts_with('(') {
             format!("lexicons/{rel}")
@@ -212,7 +220,7 @@ fn parse_set(
         lex.files.push(rel.clone());
         let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
         {
-            Ok(t) => t.to_string(),
+            Ok(t) => t,
             Err(e) => {
                 let line = 1 + bytes[..e.valid_up_to()]
                     .iter()
@@ -225,17 +233,13 @@ fn parse_set(
                 continue;
             }
         };
-        let delimiter = if rel.ends_with(".csv") { b',' } else { b'\t' };
-        let table = match read_table(&text, delimiter) {
-            Ok(t) => t,
-            Err((line, msg)) => {
-                problems.push(Problem {
-                    location: at(line),
-                    message: msg,
-                });
-                continue;
-            }
+        let reader = if rel.ends_with(".csv") {
+            &mut readers.csv
+        } else {
+            &mut readers.tsv
         };
+        let cells = read_table(reader, text);
+        let table = cells.rows();
         let Some((header_line, header)) = table.first() else {
             continue; // an empty file or only comments: nothing to add
         };
@@ -305,36 +309,138 @@ fn parse_set(
     }
 }
 
-/// Splits a file into (line number, fields) rows, skipping comments and blank lines.
-/// Rows of a lexicon file: (line number, fields).
-type Table = Vec<(u64, Vec<String>)>;
-
-fn read_table(text: &str, delimiter: u8) -> Result<Table, (u64, String)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        // TSV files from spreadsheets quote only fields that need it; plain TSV never does, and
-        // a lone quote inside a regex must stay a quote.
-        .quoting(delimiter == b',')
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            (line, format!("unreadable line: {e}"))
-        })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        rows.push((line, rec.iter().map(|f| f.to_string()).collect()));
-    }
-    Ok(rows)
+/// The CSV and TSV readers, built once per set (building one costs as much as reading a small
+/// file) and reset for every file.
+struct TableReaders {
+    tsv: csv_core::Reader,
+    csv: csv_core::Reader,
 }
 
-fn field<'a>(row: &'a [String], header: &[String], name: &str) -> &'a str {
+impl TableReaders {
+    fn new() -> TableReaders {
+        let build = |delimiter: u8| {
+            csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .comment(Some(b'#'))
+                // TSV files from spreadsheets quote only fields that need it; plain TSV never
+                // does, and a lone quote inside a regex must stay a quote.
+                .quoting(delimiter == b',')
+                .build()
+        };
+        TableReaders {
+            tsv: build(b'\t'),
+            csv: build(b','),
+        }
+    }
+}
+
+/// The fields of one file, unquoted, in one string (no string per field).
+struct Cells {
+    text: String,
+    /// Per record: its line and the range of `bounds` that holds the start of its first field
+    /// and then the end of each field.
+    records: Vec<(u64, std::ops::Range<usize>)>,
+    bounds: Vec<usize>,
+}
+
+/// One row of a lexicon file: its fields, borrowed from [`Cells`].
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    text: &'a str,
+    bounds: &'a [usize],
+}
+
+impl<'a> Row<'a> {
+    fn len(&self) -> usize {
+        self.bounds.len() - 1
+    }
+    fn get(&self, i: usize) -> Option<&'a str> {
+        (i < self.len()).then(|| &self.text[self.bounds[i]..self.bounds[i + 1]])
+    }
+    fn first(&self) -> Option<&'a str> {
+        self.get(0)
+    }
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// Rows of a lexicon file: (line number, fields).
+type Table<'a> = Vec<(u64, Row<'a>)>;
+
+impl Cells {
+    /// The rows with a non-blank field (comments are already gone).
+    fn rows(&self) -> Table<'_> {
+        self.records
+            .iter()
+            .map(|(line, r)| {
+                let row = Row {
+                    text: &self.text,
+                    bounds: &self.bounds[r.clone()],
+                };
+                (*line, row)
+            })
+            .filter(|(_, row)| row.iter().any(|f| !f.trim().is_empty()))
+            .collect()
+    }
+}
+
+/// Splits a file into records with the CSV rules of `reader` (comments and empty lines
+/// skipped). A record's line is where the reader stood when the record began, as the `csv`
+/// crate reports it, so messages keep the line numbers they always had.
+fn read_table(reader: &mut csv_core::Reader, text: &str) -> Cells {
+    use csv_core::ReadRecordResult;
+    reader.reset();
+    let input = text.as_bytes();
+    // Unquoted fields never take more bytes than the file.
+    let mut out = vec![0u8; input.len() + 1];
+    let mut ends = vec![0usize; 16];
+    let mut cells = Cells {
+        text: String::new(),
+        records: Vec::new(),
+        bounds: Vec::new(),
+    };
+    let (mut read, mut written) = (0usize, 0usize);
+    loop {
+        let line = reader.line();
+        let (mut n_out, mut n_ends) = (0usize, 0usize);
+        let result = loop {
+            let (result, n_in, o, e) = reader.read_record(
+                &input[read..],
+                &mut out[written + n_out..],
+                &mut ends[n_ends..],
+            );
+            read += n_in;
+            n_out += o;
+            n_ends += e;
+            match result {
+                // All input given: the next call, with none, tells the reader the file ended.
+                ReadRecordResult::InputEmpty => continue,
+                ReadRecordResult::OutputFull => out.resize(out.len() * 2 + 16, 0),
+                ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                r => break r,
+            }
+        };
+        if result == ReadRecordResult::End {
+            break;
+        }
+        let first = cells.bounds.len();
+        cells.bounds.push(written);
+        cells
+            .bounds
+            .extend(ends[..n_ends].iter().map(|e| written + e));
+        cells.records.push((line, first..cells.bounds.len()));
+        written += n_out;
+    }
+    out.truncate(written);
+    // The reader removes only ASCII bytes (delimiters, quotes, line ends, comment lines), so
+    // the fields of a UTF-8 file stay UTF-8.
+    cells.text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    cells
+}
+
+fn field<'a>(row: &Row<'a>, header: &[String], name: &str) -> &'a str {
     header
         .iter()
         .position(|h| h == name)
@@ -344,7 +450,7 @@ fn field<'a>(row: &'a [String], header: &[String], name: &str) -> &'a str {
 }
 
 fn parse_entries(
-    rows: &[(u64, Vec<String>)],
+    rows: &[(u64, Row<'_>)],
     header: &[String],
     at: &dyn Fn(u64) -> Location,
     validation: Validation,
@@ -468,7 +574,7 @@ fn parse_entries(
 }
 
 fn parse_examples(
-    rows: &[(u64, Vec<String>)],
+    rows: &[(u64, Row<'_>)],
     header: &[String],
     at: &dyn Fn(u64) -> Location,
     out: &mut Vec<Example>,
@@ -528,7 +634,7 @@ fn parse_examples(
 
 /// Reads a word-forms file: one inflection ending or compound link per row and language.
 fn parse_word_forms(
-    rows: &[(u64, Vec<String>)],
+    rows: &[(u64, Row<'_>)],
     header: &[String],
     at: &dyn Fn(u64) -> Location,
     out: &mut Vec<WordFormRule>,
