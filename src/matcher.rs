@@ -25,7 +25,8 @@ use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
 use crate::anchors::{AnchorIndex, Triggers};
 use crate::language::LanguageSet;
-use crate::lexicon::load::{build_regex, regex_source_for, REGEX_SIZE_LIMIT};
+use crate::lexicon::load::{build_regex, default_regex_plan, regex_source_for, REGEX_SIZE_LIMIT};
+use crate::lexicon::regex_plan::{self, Anchor};
 use crate::lexicon::{EntryKind, Lexicon, Location, Target};
 use crate::text::{
     normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts,
@@ -132,111 +133,6 @@ pub struct Matcher {
     acronyms: Vec<Option<String>>,
     /// Matches inside longer words and with inflection endings (entries with `forms`).
     word_forms: WordForms,
-}
-
-/// Where the automaton finds a regex's literal: at the start of every match, or at the end of
-/// a one-word match (the pattern then runs from the start of that word).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Anchor {
-    Prefix,
-    WordSuffix,
-}
-
-/// Literals that every match of a lexicon pattern starts with (or, for patterns that match
-/// within one word, ends with), lower-cased, when they are few and selective enough.
-fn regex_anchors(pattern: &str, hir: &regex_syntax::hir::Hir) -> Option<(Anchor, Vec<Vec<u8>>)> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let literals = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
-        let seq = Extractor::new()
-            .kind(kind)
-            // \s is six bytes in ASCII mode: expanding it keeps "to " a usable prefix.
-            .limit_class(6)
-            .limit_literal_len(16)
-            .limit_total(4096)
-            .extract(hir);
-        let literals = seq.literals()?;
-        if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
-            return None;
-        }
-        let mut out: Vec<Vec<u8>> = literals
-            .iter()
-            .map(|l| l.as_bytes().to_ascii_lowercase())
-            .collect();
-        out.sort();
-        out.dedup();
-        Some(out)
-    };
-    if let Some(p) = literals(ExtractKind::Prefix) {
-        return Some((Anchor::Prefix, p));
-    }
-    // Suffix anchoring needs matches that cannot cross a word: no spaces, dots or non-word classes.
-    let one_word =
-        !pattern.contains(['.', ' ']) && !pattern.contains("\\s") && !pattern.contains("\\W");
-    if one_word {
-        return literals(ExtractKind::Suffix).map(|s| (Anchor::WordSuffix, s));
-    }
-    None
-}
-
-fn parse_hir(pattern: &str, unicode: bool) -> Option<regex_syntax::hir::Hir> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(unicode)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()
-}
-
-/// Literals of which every match of an ASCII-mode pattern (given parsed) contains one
-/// (lower-cased), chosen to be long and few: "to (?:determine|assess) whether" gives "whether",
-/// never "to". `None` if no such set is known.
-fn required_literals(ascii_hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::{Hir, HirKind};
-    fn required(h: &Hir) -> Option<Vec<Vec<u8>>> {
-        match h.kind() {
-            HirKind::Literal(l) => l.0.is_ascii().then(|| vec![l.0.to_ascii_lowercase()]),
-            HirKind::Capture(c) => required(&c.sub),
-            HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
-            HirKind::Concat(hs) => hs.iter().filter_map(required).max_by_key(|set| {
-                let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-                (shortest, std::cmp::Reverse(set.len()))
-            }),
-            HirKind::Alternation(hs) => {
-                let mut all = Vec::new();
-                for h in hs {
-                    all.extend(required(h)?);
-                }
-                (all.len() <= 64).then_some(all)
-            }
-            _ => None,
-        }
-    }
-    let set = required(ascii_hir)?;
-    // Two-letter literals ("to", "in") stand in nearly every abstract: not worth a gate.
-    (set.iter().all(|l| l.len() >= 3)).then_some(set)
-}
-
-/// True if no match of the pattern (given parsed) can hold a byte that is not a word byte (so a
-/// match that ends a word lies within one word).
-fn matches_only_word_bytes(hir: &regex_syntax::hir::Hir) -> bool {
-    use regex_syntax::hir::{Class, Hir, HirKind};
-    fn word(h: &Hir) -> bool {
-        match h.kind() {
-            HirKind::Empty | HirKind::Look(_) => true,
-            HirKind::Literal(l) => l.0.iter().all(|&b| crate::text::is_word_byte(b)),
-            HirKind::Class(Class::Bytes(c)) => c
-                .ranges()
-                .iter()
-                .all(|r| (r.start()..=r.end()).all(crate::text::is_word_byte)),
-            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| {
-                (r.start()..=r.end()).all(|ch| !ch.is_ascii() || ch.is_ascii_alphanumeric())
-            }),
-            HirKind::Capture(c) => word(&c.sub),
-            HirKind::Repetition(r) => word(&r.sub),
-            HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().all(word),
-        }
-    }
-    word(hir)
 }
 
 /// True if most letters of a text (of some length) are capitals.
@@ -381,12 +277,15 @@ impl Matcher {
                 }
                 continue;
             }
-            // Parsed once (ASCII mode where the pattern allows it): the source, the anchors,
-            // the gate and the one-word test all come from this one tree.
-            let ascii_hir = parse_hir(&e.term, false);
-            let source = regex_source_for(&e.term, ascii_hir.is_some());
-            let hir = ascii_hir.or_else(|| parse_hir(&e.term, true));
-            let anchor = hir.as_ref().and_then(|h| regex_anchors(&e.term, h));
+            // Parsed once, or for the embedded set not at all (its plans are worked out by
+            // build.rs): the source, the anchors, the gate and the one-word test.
+            let plan = lexicon
+                .prevalidated
+                .then(|| default_regex_plan(&e.term))
+                .flatten()
+                .unwrap_or_else(|| regex_plan::plan(&e.term));
+            let source = regex_source_for(&e.term, plan.ascii);
+            let anchor = plan.anchor;
             // Most lexicon patterns start with words ("(lung|breast) cancer"): find those words
             // and run the pattern only there, instead of scanning every text with every pattern.
             let wrapped = match anchor {
@@ -410,7 +309,7 @@ impl Matcher {
                     })
             });
             let gate = (common_trigger && source.starts_with("(?-u:"))
-                .then(|| hir.as_ref().and_then(required_literals))
+                .then_some(plan.required)
                 .flatten()
                 .map(|lits| -> anyhow::Result<u32> {
                     gates.push(AhoCorasick::new(lits)?);
@@ -422,7 +321,7 @@ impl Matcher {
             match anchor {
                 Some((a, lits)) => {
                     let suffix = a == Anchor::WordSuffix;
-                    let word_only = suffix && hir.as_ref().is_some_and(matches_only_word_bytes);
+                    let word_only = suffix && plan.word_only;
                     for l in lits {
                         let key = (l, suffix, word_only);
                         let id = *trigger_ids.entry(key.clone()).or_insert_with(|| {

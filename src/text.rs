@@ -50,7 +50,7 @@ pub fn normalise_term(term: &str) -> String {
 
 /// [`normalise_term`] of a trimmed ASCII term, the same folding in one pass.
 fn normalise_ascii_term(original: &[u8]) -> String {
-    let mut out = String::with_capacity(original.len());
+    let mut out = Vec::with_capacity(original.len());
     let mut gap = 0usize;
     for (i, &b) in original.iter().enumerate() {
         let n = normalise_ascii(b);
@@ -60,12 +60,12 @@ fn normalise_ascii_term(original: &[u8]) -> String {
         }
         if gap > 0 && !out.is_empty() {
             let hyphen_then_space = original[i - gap] == b'-' && gap >= 2;
-            out.push_str(if hyphen_then_space { "  " } else { " " });
+            out.extend_from_slice(if hyphen_then_space { b"  " } else { b" " });
         }
         gap = 0;
-        out.push(n as char);
+        out.push(n);
     }
-    out
+    String::from_utf8(out).expect("ASCII in, ASCII out")
 }
 
 fn normalise_any_term(term: &str) -> String {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::regex_plan::{Anchor, RegexPlan};
 use super::{
     Entry, EntryKind, Example, Forms, Lexicon, Location, Target, WordFormKind, WordFormRule,
 };
@@ -18,6 +19,27 @@ use crate::language::{Language, LanguageSet};
 use crate::text::normalise_term;
 
 include!(concat!(env!("OUT_DIR"), "/default_lexicons.rs"));
+
+/// The plan of a regex of the embedded default set, worked out by build.rs; `None` for a
+/// pattern the set does not have.
+pub fn default_regex_plan(pattern: &str) -> Option<RegexPlan> {
+    let i = DEFAULT_REGEX_PLANS
+        .binary_search_by(|p| p.0.cmp(pattern))
+        .ok()?;
+    let (_, ascii, anchor, literals, required, word_only) = DEFAULT_REGEX_PLANS[i];
+    let owned = |l: &[&[u8]]| l.iter().map(|b| b.to_vec()).collect::<Vec<_>>();
+    let anchor = match anchor {
+        1 => Some((Anchor::Prefix, owned(literals))),
+        2 => Some((Anchor::WordSuffix, owned(literals))),
+        _ => None,
+    };
+    Some(RegexPlan {
+        ascii,
+        anchor,
+        required: required.map(owned),
+        word_only,
+    })
+}
 
 /// Largest compiled size of one lexicon regex (bytes of the compiled program). Keeps a careless
 /// pattern such as `\w{1000}` from eating memory or start-up time.
@@ -449,8 +471,34 @@ fn field<'a>(row: &Row<'a>, header: &[String], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn parse_entries(
-    rows: &[(u64, Row<'_>)],
+/// The last cell parsed and its value: entry files come in blocks of one code, kind and
+/// language, so most cells repeat the one above and are not parsed again.
+struct LastCell<'a, T>(Option<(&'a str, T)>);
+
+impl<'a, T: Clone> LastCell<'a, T> {
+    fn parse(&mut self, cell: &'a str, parse: impl FnOnce(&str) -> T) -> T {
+        match &self.0 {
+            Some((last, value)) if *last == cell => value.clone(),
+            _ => {
+                let value = parse(cell);
+                self.0 = Some((cell, value.clone()));
+                value
+            }
+        }
+    }
+}
+
+/// Field `column` of a row, trimmed; empty if the file has no such column or the row stops
+/// short of it.
+fn cell<'a>(row: &Row<'a>, column: Option<usize>) -> &'a str {
+    column
+        .and_then(|i| row.get(i))
+        .map(|s| s.trim())
+        .unwrap_or("")
+}
+
+fn parse_entries<'a>(
+    rows: &[(u64, Row<'a>)],
     header: &[String],
     at: &dyn Fn(u64) -> Location,
     validation: Validation,
@@ -465,6 +513,13 @@ fn parse_entries(
         });
         return;
     }
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let [code_col, kind_col, term_col, weight_col, lang_col, forms_col, id_col, note_col] = [
+        "code", "kind", "term", "weight", "lang", "forms", "id", "note",
+    ]
+    .map(column);
+    let (mut targets, mut kinds) = (LastCell(None), LastCell(None));
+    let (mut lang_sets, mut form_sets) = (LastCell(None), LastCell(None));
     for (line, row) in rows {
         let mut fail = |message: String| {
             problems.push(Problem {
@@ -472,17 +527,17 @@ fn parse_entries(
                 message,
             })
         };
-        let code = field(row, header, "code");
-        let kind_text = field(row, header, "kind");
-        let term = field(row, header, "term");
-        let weight_text = field(row, header, "weight");
-        let Some(kind) = EntryKind::parse(kind_text) else {
+        let code = cell(row, code_col);
+        let kind_text = cell(row, kind_col);
+        let term = cell(row, term_col);
+        let weight_text = cell(row, weight_col);
+        let Some(kind) = kinds.parse(kind_text, EntryKind::parse) else {
             fail(format!(
                 "unknown kind {kind_text:?}: use term, acronym, regex or exclude"
             ));
             continue;
         };
-        let target = match Target::parse(code) {
+        let target = match targets.parse(code, Target::parse) {
             Some(t) => t,
             None if code.is_empty() => {
                 fail("empty code".into());
@@ -537,14 +592,14 @@ fn parse_entries(
             }
             _ => {}
         }
-        let langs = match LanguageSet::parse(field(row, header, "lang")) {
+        let langs = match lang_sets.parse(cell(row, lang_col), LanguageSet::parse) {
             Ok(l) => l,
             Err(e) => {
                 fail(e);
                 continue;
             }
         };
-        let forms = match Forms::parse(field(row, header, "forms")) {
+        let forms = match form_sets.parse(cell(row, forms_col), Forms::parse) {
             Ok(f) if !f.is_empty() && !matches!(kind, EntryKind::Term | EntryKind::Exclude) => {
                 fail(format!(
                     "forms {f:?} on a {} entry: word forms apply only to term and exclude entries",
@@ -558,7 +613,7 @@ fn parse_entries(
                 continue;
             }
         };
-        let id = field(row, header, "id");
+        let id = cell(row, id_col);
         out.push(Entry {
             langs,
             forms,
@@ -566,7 +621,7 @@ fn parse_entries(
             kind,
             term: term.to_string(),
             weight,
-            note: field(row, header, "note").to_string(),
+            note: cell(row, note_col).to_string(),
             id: (!id.is_empty()).then(|| id.to_string()),
             location: at(*line),
         });
@@ -915,6 +970,31 @@ mod tests {
             ..quick
         };
         assert_eq!(format!("{quick_as_checked:?}"), format!("{checked:?}"));
+    }
+
+    /// Every regex of the embedded set has a plan from build.rs, the one parsing gives.
+    #[test]
+    fn build_time_regex_plans_match_parsing() {
+        let lex = load_default().unwrap_or_else(|e| panic!("{e}"));
+        let mut regexes = 0;
+        for e in lex.entries.iter().filter(|e| e.kind == EntryKind::Regex) {
+            regexes += 1;
+            let built = default_regex_plan(&e.term);
+            assert_eq!(
+                built.as_ref(),
+                Some(&super::super::regex_plan::plan(&e.term)),
+                "{}",
+                e.location
+            );
+        }
+        assert!(regexes > 100, "{regexes}");
+        assert!(default_regex_plan("no such (pattern)").is_none());
+        for b in 0..=255u8 {
+            assert_eq!(
+                super::super::regex_plan::is_word_byte(b),
+                crate::text::is_word_byte(b)
+            );
+        }
     }
 
     #[test]

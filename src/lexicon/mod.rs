@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod load;
+pub mod regex_plan;
 
 use std::fmt;
 
