@@ -131,5 +131,24 @@ fn regex_plans(files: &[PathBuf]) -> String {
         ));
     }
     code.push_str("];\n");
+    // The check `src/lexicon/load.rs` makes of every pattern (`check_regex`). If one fails, the
+    // set is read with every check, so the edit is reported with its file and line.
+    let all_parse = regex_patterns(files).iter().all(|p| {
+        let source = if regex_plan::plan(p).ascii {
+            format!("(?-u:{p})")
+        } else {
+            p.clone()
+        };
+        regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .utf8(false)
+            .build()
+            .parse(&source)
+            .is_ok()
+    });
+    code.push_str(&format!(
+        "/// Every regex of the default set parses (else it is read with every check).\n\
+         pub const DEFAULT_REGEXES_PARSE: bool = {all_parse};\n"
+    ));
     code
 }
