@@ -1,9 +1,15 @@
 //! Embeds the default lexicon set (`lexicons/`) into the binary so that `hrcs` runs with no files
-//! around. Generates a sorted list of (relative path, contents) for every .tsv/.csv file.
+//! around. Generates a sorted list of (relative path, contents) for every .tsv/.csv file, and the
+//! plan of every regex of the set (`src/lexicon/regex_plan.rs`), so that start-up does not parse
+//! the patterns.
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+#[path = "src/lexicon/regex_plan.rs"]
+#[allow(dead_code)]
+mod regex_plan;
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -44,6 +50,105 @@ fn main() {
         ));
     }
     code.push_str("];\n");
+    code.push_str(&regex_plans(&files));
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("default_lexicons.rs");
     fs::write(out, code).unwrap();
+}
+
+/// The regex patterns of the entry files: the `term` of rows whose `kind` is regex or pattern,
+/// read with the settings of `src/lexicon/load.rs`. A pattern missed here is only parsed at
+/// start-up; a test checks that none is.
+fn regex_patterns(files: &[PathBuf]) -> Vec<String> {
+    let mut patterns = Vec::new();
+    for path in files {
+        let csv = path.extension().is_some_and(|e| e == "csv");
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(if csv { b',' } else { b'\t' })
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .quoting(csv)
+            .from_path(path)
+            .unwrap();
+        let mut columns: Option<(usize, usize)> = None;
+        for record in reader.records().flatten() {
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let Some((kind, term)) = columns else {
+                let header: Vec<String> = record
+                    .iter()
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .collect();
+                let find = |name: &str| header.iter().position(|h| h == name);
+                match (find("kind"), find("term")) {
+                    (Some(k), Some(t)) => columns = Some((k, t)),
+                    _ => break,
+                }
+                continue;
+            };
+            let kind = record.get(kind).unwrap_or("").trim().to_ascii_lowercase();
+            if kind == "regex" || kind == "pattern" {
+                patterns.push(record.get(term).unwrap_or("").trim().to_string());
+            }
+        }
+    }
+    patterns.sort();
+    patterns.dedup();
+    patterns
+}
+
+fn byte_strings(literals: &[Vec<u8>]) -> String {
+    let items: Vec<String> = literals.iter().map(|l| format!("&{l:?}")).collect();
+    format!("&[{}]", items.join(", "))
+}
+
+/// `DEFAULT_REGEX_PLANS`: (pattern, ascii, anchor (0 none, 1 prefix, 2 word suffix), anchor
+/// literals, required literals, word only), sorted by pattern.
+fn regex_plans(files: &[PathBuf]) -> String {
+    let mut code = String::from(
+        "/// The plan of every regex of the default set, sorted by pattern: (pattern, ascii, anchor \
+         (0 none, 1 prefix, 2 word suffix), anchor literals, required literals, word only).\n",
+    );
+    code.push_str("#[allow(clippy::type_complexity)]\n");
+    code.push_str("pub static DEFAULT_REGEX_PLANS: &[(&str, bool, u8, &[&[u8]], Option<&[&[u8]]>, bool)] = &[\n");
+    for pattern in regex_patterns(files) {
+        let plan = regex_plan::plan(&pattern);
+        let (anchor, literals) = match &plan.anchor {
+            None => (0, Vec::new()),
+            Some((regex_plan::Anchor::Prefix, l)) => (1, l.clone()),
+            Some((regex_plan::Anchor::WordSuffix, l)) => (2, l.clone()),
+        };
+        let required = match &plan.required {
+            Some(r) => format!("Some({})", byte_strings(r)),
+            None => "None".to_string(),
+        };
+        code.push_str(&format!(
+            "    ({pattern:?}, {}, {anchor}, {}, {required}, {}),\n",
+            plan.ascii,
+            byte_strings(&literals),
+            plan.word_only
+        ));
+    }
+    code.push_str("];\n");
+    // The check `src/lexicon/load.rs` makes of every pattern (`check_regex`). If one fails, the
+    // set is read with every check, so the edit is reported with its file and line.
+    let all_parse = regex_patterns(files).iter().all(|p| {
+        let source = if regex_plan::plan(p).ascii {
+            format!("(?-u:{p})")
+        } else {
+            p.clone()
+        };
+        regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .utf8(false)
+            .build()
+            .parse(&source)
+            .is_ok()
+    });
+    code.push_str(&format!(
+        "/// Every regex of the default set parses (else it is read with every check).\n\
+         pub const DEFAULT_REGEXES_PARSE: bool = {all_parse};\n"
+    ));
+    code
 }

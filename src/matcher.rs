@@ -18,14 +18,16 @@
 //! background. The matcher is immutable and shared between threads; scratch space is per thread.
 
 use std::cell::RefCell;
+use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
 use crate::anchors::{AnchorIndex, Triggers};
 use crate::language::LanguageSet;
-use crate::lexicon::load::{build_regex, regex_source, REGEX_SIZE_LIMIT};
-use crate::lexicon::{EntryKind, Lexicon, Target};
+use crate::lexicon::load::{build_regex, default_regex_plan, regex_source_for, REGEX_SIZE_LIMIT};
+use crate::lexicon::regex_plan::{self, Anchor};
+use crate::lexicon::{EntryKind, Lexicon, Location, Target};
 use crate::scan::Word;
 use crate::text::{
     normalise_into, normalise_term, on_word_boundaries, sentence_of, sentence_starts, word_count,
@@ -94,11 +96,11 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// A compiled lexicon regex and what it takes to run it.
+/// A lexicon regex and what it takes to run it.
 struct CompiledRegex {
     entry: u32,
     /// `^(?:pattern)WORD_END` for anchored runs, `(?:pattern)WORD_END` otherwise.
-    regex: Regex,
+    regex: LazyRegex,
     anchor: Option<Anchor>,
     /// Index into `Matcher::gates`: literals of which every match contains one.
     gate: Option<u32>,
@@ -193,7 +195,7 @@ pub struct Matcher {
     /// Regexes without a usable trigger: screened together over every field by one set (index
     /// in the set -> index in `regexes`), then run where the set says they match.
     unanchored: Vec<u32>,
-    regex_set: RegexSet,
+    regex_set: LazyRegexSet,
     /// Gates: a regex triggered by a function word runs in a field only if one of its required
     /// literals occurs there (all gates tested together once per field, when first needed).
     gates: Gates,
@@ -205,114 +207,6 @@ pub struct Matcher {
     acronyms: Vec<Option<String>>,
     /// Matches inside longer words and with inflection endings (entries with `forms`).
     word_forms: WordForms,
-}
-
-/// Where the automaton finds a regex's literal: at the start of every match, or at the end of
-/// a one-word match (the pattern then runs from the start of that word).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Anchor {
-    Prefix,
-    WordSuffix,
-}
-
-/// Literals that every match of a lexicon pattern starts with (or, for patterns that match
-/// within one word, ends with), lower-cased, when they are few and selective enough.
-fn regex_anchors(pattern: &str) -> Option<(Anchor, Vec<Vec<u8>>)> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = parse_hir(pattern, false).or_else(|| parse_hir(pattern, true))?;
-    let literals = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
-        let seq = Extractor::new()
-            .kind(kind)
-            // \s is six bytes in ASCII mode: expanding it keeps "to " a usable prefix.
-            .limit_class(6)
-            .limit_literal_len(16)
-            .limit_total(4096)
-            .extract(&hir);
-        let literals = seq.literals()?;
-        if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
-            return None;
-        }
-        let mut out: Vec<Vec<u8>> = literals
-            .iter()
-            .map(|l| l.as_bytes().to_ascii_lowercase())
-            .collect();
-        out.sort();
-        out.dedup();
-        Some(out)
-    };
-    if let Some(p) = literals(ExtractKind::Prefix) {
-        return Some((Anchor::Prefix, p));
-    }
-    // Suffix anchoring needs matches that cannot cross a word: no spaces, dots or non-word classes.
-    let one_word =
-        !pattern.contains(['.', ' ']) && !pattern.contains("\\s") && !pattern.contains("\\W");
-    if one_word {
-        return literals(ExtractKind::Suffix).map(|s| (Anchor::WordSuffix, s));
-    }
-    None
-}
-
-fn parse_hir(pattern: &str, unicode: bool) -> Option<regex_syntax::hir::Hir> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(unicode)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()
-}
-
-/// Literals of which every match of an ASCII-mode pattern contains one (lower-cased), chosen to
-/// be long and few: "to (?:determine|assess) whether" gives "whether", never "to". `None` if
-/// no such set is known.
-fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::{Hir, HirKind};
-    fn required(h: &Hir) -> Option<Vec<Vec<u8>>> {
-        match h.kind() {
-            HirKind::Literal(l) => l.0.is_ascii().then(|| vec![l.0.to_ascii_lowercase()]),
-            HirKind::Capture(c) => required(&c.sub),
-            HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
-            HirKind::Concat(hs) => hs.iter().filter_map(required).max_by_key(|set| {
-                let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-                (shortest, std::cmp::Reverse(set.len()))
-            }),
-            HirKind::Alternation(hs) => {
-                let mut all = Vec::new();
-                for h in hs {
-                    all.extend(required(h)?);
-                }
-                (all.len() <= 64).then_some(all)
-            }
-            _ => None,
-        }
-    }
-    let set = required(&parse_hir(pattern, false)?)?;
-    // Two-letter literals ("to", "in") stand in nearly every abstract: not worth a gate.
-    (set.iter().all(|l| l.len() >= 3)).then_some(set)
-}
-
-/// True if no match of the pattern can hold a byte that is not a word byte (so a match that
-/// ends a word lies within one word).
-fn matches_only_word_bytes(pattern: &str) -> bool {
-    use regex_syntax::hir::{Class, Hir, HirKind};
-    fn word(h: &Hir) -> bool {
-        match h.kind() {
-            HirKind::Empty | HirKind::Look(_) => true,
-            HirKind::Literal(l) => l.0.iter().all(|&b| crate::text::is_word_byte(b)),
-            HirKind::Class(Class::Bytes(c)) => c
-                .ranges()
-                .iter()
-                .all(|r| (r.start()..=r.end()).all(crate::text::is_word_byte)),
-            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| {
-                (r.start()..=r.end()).all(|ch| !ch.is_ascii() || ch.is_ascii_alphanumeric())
-            }),
-            HirKind::Capture(c) => word(&c.sub),
-            HirKind::Repetition(r) => word(&r.sub),
-            HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().all(word),
-        }
-    }
-    parse_hir(pattern, false)
-        .or_else(|| parse_hir(pattern, true))
-        .is_some_and(|h| word(&h))
 }
 
 /// True if most letters of a text (of some length) are capitals.
@@ -364,6 +258,71 @@ impl Patterns {
 /// word-boundary test; with it the engine goes on to the alternative that ends a word.
 const WORD_END: &str = "(?-u:[^0-9A-Za-z\\x80-\\xFF])";
 
+/// A lexicon regex, compiled on first use. Compiling the 300-odd regexes of the default set cost
+/// more than everything else at start-up, and a run needs only those whose trigger words occur.
+/// Sets read from a folder are compiled up front ([`LazyRegex::compile`]), so a pattern over the
+/// size limit is reported, with its file and line, before any row is coded; the embedded default
+/// set is proven to compile by the test suite (`lexicon::load::tests::default_set_is_valid`).
+struct LazyRegex {
+    source: String,
+    location: Location,
+    regex: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn new(source: String, location: &Location) -> LazyRegex {
+        LazyRegex {
+            source,
+            location: location.clone(),
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// Compiles now; an error names the entry's file, line and pattern.
+    fn compile(&self, term: &str) -> anyhow::Result<()> {
+        let regex = build_regex(&self.source)
+            .map_err(|err| anyhow::anyhow!("{}: regex {:?}: {err}", self.location, term))?;
+        let _ = self.regex.set(regex);
+        Ok(())
+    }
+
+    /// The compiled regex; the first caller compiles it, threads that ask meanwhile wait.
+    fn get(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            build_regex(&self.source).unwrap_or_else(|err| {
+                // Only the embedded set compiles lazily, and a test compiles all of it.
+                panic!("{}: embedded regex does not compile: {err}", self.location)
+            })
+        })
+    }
+}
+
+/// The one `RegexSet` screening the regexes without a trigger literal, built when first needed
+/// (or up front, like [`LazyRegex`]).
+struct LazyRegexSet(Vec<String>, OnceLock<RegexSet>);
+
+impl LazyRegexSet {
+    fn build(sources: &[String]) -> Result<RegexSet, regex::Error> {
+        RegexSetBuilder::new(sources)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT * 16)
+            .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
+            .build()
+    }
+
+    fn compile(&self) -> Result<(), regex::Error> {
+        let _ = self.1.set(Self::build(&self.0)?);
+        Ok(())
+    }
+
+    fn get(&self) -> &RegexSet {
+        self.1.get_or_init(|| {
+            Self::build(&self.0)
+                .unwrap_or_else(|err| panic!("embedded regex set does not compile: {err}"))
+        })
+    }
+}
+
 impl Matcher {
     /// Compiles a validated lexicon (each regex once). Fails if a regex exceeds its size limit,
     /// naming the entry.
@@ -392,16 +351,25 @@ impl Matcher {
                 }
                 continue;
             }
-            let source = regex_source(&e.term);
-            let anchor = regex_anchors(&e.term);
+            // Parsed once, or for the embedded set not at all (its plans are worked out by
+            // build.rs): the source, the anchors, the gate and the one-word test.
+            let plan = lexicon
+                .prevalidated
+                .then(|| default_regex_plan(&e.term))
+                .flatten()
+                .unwrap_or_else(|| regex_plan::plan(&e.term));
+            let source = regex_source_for(&e.term, plan.ascii);
+            let anchor = plan.anchor;
             // Most lexicon patterns start with words ("(lung|breast) cancer"): find those words
             // and run the pattern only there, instead of scanning every text with every pattern.
             let wrapped = match anchor {
                 Some(_) => format!("^(?:{source}){WORD_END}"),
                 None => format!("(?:{source}){WORD_END}"),
             };
-            let regex = build_regex(&wrapped)
-                .map_err(|err| anyhow::anyhow!("{}: regex {:?}: {err}", e.location, e.term))?;
+            let regex = LazyRegex::new(wrapped, &e.location);
+            if !lexicon.prevalidated {
+                regex.compile(&e.term)?;
+            }
             // Gates only where they save work: patterns triggered by short or function words ("to", "in", "the"); and only for ASCII-mode
             // patterns, whose literals match the normalised text byte for byte.
             let common_trigger = anchor.as_ref().is_some_and(|(a, lits)| {
@@ -415,7 +383,7 @@ impl Matcher {
                     })
             });
             let gate = (common_trigger && source.starts_with("(?-u:"))
-                .then(|| required_literals(&e.term))
+                .then_some(plan.required)
                 .flatten()
                 .map(|lits| gates.add(lits));
             let r = regexes.len() as u32;
@@ -423,7 +391,7 @@ impl Matcher {
             match anchor {
                 Some((a, lits)) => {
                     let suffix = a == Anchor::WordSuffix;
-                    let word_only = suffix && matches_only_word_bytes(&e.term);
+                    let word_only = suffix && plan.word_only;
                     for l in lits {
                         let key = (l, suffix, word_only);
                         let id = *trigger_ids.entry(key.clone()).or_insert_with(|| {
@@ -446,6 +414,10 @@ impl Matcher {
                 gate,
             });
         }
+        let regex_set = LazyRegexSet(set_sources, OnceLock::new());
+        if !lexicon.prevalidated {
+            regex_set.compile()?;
+        }
         let mut literal_entry_starts = vec![0u32];
         let mut literal_entries = Vec::new();
         for users in &literals.users {
@@ -460,11 +432,7 @@ impl Matcher {
             trigger_regexes,
             regexes,
             unanchored,
-            regex_set: RegexSetBuilder::new(&set_sources)
-                .case_insensitive(true)
-                .size_limit(REGEX_SIZE_LIMIT * 16)
-                .dfa_size_limit(REGEX_SIZE_LIMIT * 16)
-                .build()?,
+            regex_set,
             gates: gates.build()?,
             targets: lexicon.entries.iter().map(|e| e.target).collect(),
             kinds: lexicon.entries.iter().map(|e| e.kind).collect(),
@@ -615,7 +583,7 @@ impl Matcher {
             if !self.gate_open(re, norm, s) {
                 continue;
             }
-            if let Some(m) = re.regex.find(&padded[start as usize..]) {
+            if let Some(m) = re.regex.get().find(&padded[start as usize..]) {
                 let end = start as usize + m.end() - 1;
                 if end > start as usize && on_word_boundaries(norm, start as usize, end) {
                     self.push_candidate(s, start as usize, end, re.entry);
@@ -625,9 +593,9 @@ impl Matcher {
         if self.unanchored.is_empty() {
             return;
         }
-        for i in self.regex_set.matches(norm).iter() {
+        for i in self.regex_set.get().matches(norm).iter() {
             let re = &self.regexes[self.unanchored[i] as usize];
-            for m in re.regex.find_iter(padded) {
+            for m in re.regex.get().find_iter(padded) {
                 let end = m.end() - 1;
                 if m.start() < end && on_word_boundaries(norm, m.start(), end) {
                     self.push_candidate(s, m.start(), end, re.entry);

@@ -82,14 +82,21 @@ impl Literals {
 
 /// The word-form search, built once from a lexicon; immutable and shared between threads.
 pub struct WordForms {
-    /// Entries with forms (those that can match inside words or inflected).
-    forms: Option<Literals>,
+    /// Some entry has forms.
+    has_forms: bool,
+    /// Entries with forms (those that can match inside words or inflected). Built on first
+    /// use for the embedded set (a run over English text never needs it; building it was a
+    /// sixth of start-up), up front for a set read from a folder.
+    forms: OnceLock<Option<Literals>>,
+    /// The entries with forms, the source of `forms`.
+    form_terms: Terms,
     /// Every one-word term and exclusion, for matching expanded coordinations ("hjertesykdom"
     /// need not have forms to be found in "hjerte- og karsykdom"). Built on first use: most
     /// texts have no hyphenated coordination.
     words: OnceLock<Option<Literals>>,
-    /// One-word term and exclusion entries: (entry, normalised term), the source of `words`.
-    word_terms: Vec<(u32, String)>,
+    /// The term and exclusion entries of the languages with forms, the source of `words` (which
+    /// keeps those of one word once normalised).
+    word_terms: Terms,
     info: Vec<EntryInfo>,
     /// Languages some entry with forms serves: other fields cost nothing.
     forms_langs: LanguageSet,
@@ -101,6 +108,30 @@ pub struct WordForms {
 
 /// A candidate in the virtual word of a coordination: (start, end, entry).
 type Span = (usize, usize, u32);
+
+/// Entries' terms as written, in one string, normalised only when their automaton is built.
+#[derive(Default)]
+struct Terms {
+    text: String,
+    /// (entry, end of its term in `text`); each term starts where the one before ends.
+    ends: Vec<(u32, usize)>,
+}
+
+impl Terms {
+    fn push(&mut self, entry: u32, term: &str) {
+        self.text.push_str(term);
+        self.ends.push((entry, self.text.len()));
+    }
+
+    /// (entry, normalised term) pairs.
+    fn normalised(&self) -> impl Iterator<Item = (u32, String)> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|&(_, end)| end));
+        self.ends
+            .iter()
+            .zip(starts)
+            .map(|(&(entry, end), start)| (entry, normalise_term(&self.text[start..end])))
+    }
+}
 
 impl WordForms {
     pub fn new(lexicon: &Lexicon) -> anyhow::Result<WordForms> {
@@ -124,19 +155,23 @@ impl WordForms {
         let forms_langs = with_forms
             .clone()
             .fold(LanguageSet::EMPTY, |acc, (_, e)| acc.union(e.langs));
-        let forms = Literals::build(with_forms.map(|(i, e)| (i as u32, normalise_term(&e.term))))?;
-        let word_terms = if forms.is_some() {
-            lexicon
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| literal(e.kind) && e.langs.intersects(forms_langs))
-                .map(|(i, e)| (i as u32, normalise_term(&e.term)))
-                .filter(|(_, t)| !t.contains(' '))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let mut form_terms = Terms::default();
+        for (i, e) in with_forms {
+            form_terms.push(i as u32, &e.term);
+        }
+        let has_forms = !form_terms.ends.is_empty();
+        let mut word_terms = Terms::default();
+        if has_forms {
+            let words = lexicon.entries.iter().enumerate();
+            for (i, e) in words.filter(|(_, e)| literal(e.kind) && e.langs.intersects(forms_langs))
+            {
+                word_terms.push(i as u32, &e.term);
+            }
+        }
+        let forms = OnceLock::new();
+        if !lexicon.prevalidated {
+            let _ = forms.set(Literals::build(form_terms.normalised())?);
+        }
         let mut endings: [Vec<Vec<u8>>; 3] = Default::default();
         let mut links: [Vec<Vec<u8>>; 3] = Default::default();
         for w in &lexicon.word_forms {
@@ -151,7 +186,9 @@ impl WordForms {
             list.dedup();
         }
         Ok(WordForms {
+            has_forms,
             forms,
+            form_terms,
             words: OnceLock::new(),
             word_terms,
             info,
@@ -163,7 +200,7 @@ impl WordForms {
 
     /// True when no entry has forms: the matcher skips the call.
     pub fn is_empty(&self) -> bool {
-        self.forms.is_none()
+        !self.has_forms
     }
 
     /// Extra candidates in one field: `orig` is the field text, `norm` its normalised bytes (same
@@ -176,12 +213,16 @@ impl WordForms {
         langs: LanguageSet,
         out: &mut Vec<(u32, u32, u32)>,
     ) {
-        let Some(forms) = &self.forms else {
-            return;
-        };
-        if !langs.intersects(self.forms_langs) || orig.len() != norm.len() {
+        if !self.has_forms || !langs.intersects(self.forms_langs) || orig.len() != norm.len() {
             return;
         }
+        let Some(forms) = self.forms.get_or_init(|| {
+            // Built up front (with errors reported) for every set but the embedded one, which
+            // the test suite builds.
+            Literals::build(self.form_terms.normalised()).ok().flatten()
+        }) else {
+            return;
+        };
         for m in forms.automaton.find_overlapping_iter(norm) {
             for &entry in &forms.entries[m.pattern().as_usize()] {
                 if !self.info[entry as usize].langs.intersects(langs) {
@@ -321,9 +362,13 @@ impl WordForms {
         mut emit: impl FnMut(usize, u32),
     ) {
         let Some(words) = self.words.get_or_init(|| {
-            Literals::build(self.word_terms.iter().cloned())
-                .ok()
-                .flatten()
+            Literals::build(
+                self.word_terms
+                    .normalised()
+                    .filter(|(_, t)| !t.contains(' ')),
+            )
+            .ok()
+            .flatten()
         }) else {
             return;
         };

@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use crate::coding::{Coder, Coding, Params};
 use crate::lexicon::{check, EntryKind, Example, Lexicon, Target};
 
-use super::code::load_lexicon;
+use super::code::load_lexicon_checked;
 
 pub const ABOUT: &str = "Work with lexicon sets";
 
@@ -105,7 +105,7 @@ fn statistics(lexicon: &Lexicon) -> BTreeMap<Target, [usize; 4]> {
 
 pub fn run(args: LexiconArgs) -> Result<()> {
     let LexiconCommand::Check { dir, quiet, strict } = args.command;
-    let coder = Coder::new(load_lexicon(dir.as_deref())?, Params::default())?;
+    let coder = Coder::new(load_lexicon_checked(dir.as_deref())?, Params::default())?;
     let lexicon = coder.lexicon();
     // Written with errors checked (not println!, which panics), so `| head -1` ends quietly and
     // a full disk is an error.

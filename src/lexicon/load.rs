@@ -4,12 +4,14 @@
 //! all problems of an edit at once, each with `file:line`, instead of fixing them one run at a
 //! time.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::regex_plan::{Anchor, RegexPlan};
 use super::{
     Entry, EntryKind, Example, Forms, Lexicon, Location, Target, WordFormKind, WordFormRule,
 };
@@ -17,6 +19,27 @@ use crate::language::{Language, LanguageSet};
 use crate::text::normalise_term;
 
 include!(concat!(env!("OUT_DIR"), "/default_lexicons.rs"));
+
+/// The plan of a regex of the embedded default set, worked out by build.rs; `None` for a
+/// pattern the set does not have.
+pub fn default_regex_plan(pattern: &str) -> Option<RegexPlan> {
+    let i = DEFAULT_REGEX_PLANS
+        .binary_search_by(|p| p.0.cmp(pattern))
+        .ok()?;
+    let (_, ascii, anchor, literals, required, word_only) = DEFAULT_REGEX_PLANS[i];
+    let owned = |l: &[&[u8]]| l.iter().map(|b| b.to_vec()).collect::<Vec<_>>();
+    let anchor = match anchor {
+        1 => Some((Anchor::Prefix, owned(literals))),
+        2 => Some((Anchor::WordSuffix, owned(literals))),
+        _ => None,
+    };
+    Some(RegexPlan {
+        ascii,
+        anchor,
+        required: required.map(owned),
+        word_only,
+    })
+}
 
 /// Largest compiled size of one lexicon regex (bytes of the compiled program). Keeps a careless
 /// pattern such as `\w{1000}` from eating memory or start-up time.
@@ -59,20 +82,60 @@ impl fmt::Display for LexiconError {
 
 impl std::error::Error for LexiconError {}
 
-/// The lexicon set embedded in the binary.
+/// How much checking a set gets as it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Validation {
+    /// Every check: a set from a folder, or the embedded set for `hrcs lexicon check`.
+    Full,
+    /// The embedded default set when coding: the checks that cost start-up time and cannot fail
+    /// for it (regex syntax, duplicates, terms that normalise to nothing) are skipped, because the
+    /// test suite runs the full checks on this very set (`tests::default_set_is_valid`) and
+    /// `hrcs lexicon check` runs them in CI. Its regexes then compile on first use.
+    Prevalidated,
+}
+
+/// The lexicon set embedded in the binary, read for coding: see [`Validation::Prevalidated`].
+/// If build.rs found a regex that does not parse (an edit not yet through the tests), the set
+/// gets every check, so the problem is reported with its file and line.
 pub fn load_default() -> Result<Lexicon, LexiconError> {
-    let files = DEFAULT_LEXICON_FILES
+    let validation = if DEFAULT_REGEXES_PARSE {
+        Validation::Prevalidated
+    } else {
+        Validation::Full
+    };
+    parse_set(
+        "(embedded default)",
+        "lexicons",
+        default_files(),
+        validation,
+    )
+}
+
+/// The lexicon set embedded in the binary with every check run, as `hrcs lexicon check` needs.
+pub fn load_default_checked() -> Result<Lexicon, LexiconError> {
+    parse_set(
+        "(embedded default)",
+        "lexicons",
+        default_files(),
+        Validation::Full,
+    )
+}
+
+fn default_files() -> Vec<(String, FileContents)> {
+    DEFAULT_LEXICON_FILES
         .iter()
-        .map(|(p, c)| (p.to_string(), Ok(c.as_bytes().to_vec())))
-        .collect();
-    parse_set("(embedded default)", "lexicons", files)
+        .map(|(p, c)| (p.to_string(), Ok(Cow::Borrowed(c.as_bytes()))))
+        .collect()
 }
 
 /// Parses a lexicon set held in memory: (path within the set, contents) pairs, as `load_dir`
 /// would read them from a folder. For library use, tests and fuzzing.
 pub fn parse_files(name: &str, files: Vec<(String, Vec<u8>)>) -> Result<Lexicon, LexiconError> {
-    let files = files.into_iter().map(|(p, c)| (p, Ok(c))).collect();
-    parse_set(name, name, files)
+    let files = files
+        .into_iter()
+        .map(|(p, c)| (p, Ok(Cow::Owned(c))))
+        .collect();
+    parse_set(name, name, files, Validation::Full)
 }
 
 /// Reads the lexicon set in `dir`.
@@ -107,14 +170,17 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
                 .unwrap_or(p)
                 .to_string_lossy()
                 .replace('\\', "/");
-            (rel, std::fs::read(p).map_err(|e| e.to_string()))
+            (
+                rel,
+                std::fs::read(p).map(Cow::Owned).map_err(|e| e.to_string()),
+            )
         })
         .collect();
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| shown.clone());
-    parse_set(&shown, &name, files)
+    parse_set(&shown, &name, files, Validation::Full)
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -132,15 +198,17 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-type FileContents = Result<Vec<u8>, String>;
+type FileContents = Result<Cow<'static, [u8]>, String>;
 
 /// Parses and validates a whole set given as (relative path, contents) pairs.
 fn parse_set(
     source: &str,
     default_name: &str,
     files: Vec<(String, FileContents)>,
+    validation: Validation,
 ) -> Result<Lexicon, LexiconError> {
     let mut lex = Lexicon {
+        prevalidated: validation == Validation::Prevalidated,
         name: default_name.to_string(),
         version: "unversioned".to_string(),
         language: "en".to_string(),
@@ -153,6 +221,7 @@ fn parse_set(
     };
     let mut problems = Vec::new();
     let mut hasher = Sha256::new();
+    let mut readers = TableReaders::new();
     for (rel, contents) in files {
         let shown = if source.starts_with('(') {
             format!("lexicons/{rel}")
@@ -180,7 +249,7 @@ fn parse_set(
         lex.files.push(rel.clone());
         let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
         {
-            Ok(t) => t.to_string(),
+            Ok(t) => t,
             Err(e) => {
                 let line = 1 + bytes[..e.valid_up_to()]
                     .iter()
@@ -193,17 +262,13 @@ fn parse_set(
                 continue;
             }
         };
-        let delimiter = if rel.ends_with(".csv") { b',' } else { b'\t' };
-        let table = match read_table(&text, delimiter) {
-            Ok(t) => t,
-            Err((line, msg)) => {
-                problems.push(Problem {
-                    location: at(line),
-                    message: msg,
-                });
-                continue;
-            }
+        let reader = if rel.ends_with(".csv") {
+            &mut readers.csv
+        } else {
+            &mut readers.tsv
         };
+        let cells = read_table(reader, text);
+        let table = cells.rows();
         let Some((header_line, header)) = table.first() else {
             continue; // an empty file or only comments: nothing to add
         };
@@ -231,7 +296,14 @@ fn parse_set(
                 }
             }
         } else if col("term").is_some() {
-            parse_entries(&table[1..], &header, &at, &mut lex.entries, &mut problems);
+            parse_entries(
+                &table[1..],
+                &header,
+                &at,
+                validation,
+                &mut lex.entries,
+                &mut problems,
+            );
         } else if col("text").is_some() && col("expect").is_some() {
             parse_examples(&table[1..], &header, &at, &mut lex.examples, &mut problems);
         } else if col("text").is_some() && col("kind").is_some() && col("lang").is_some() {
@@ -251,7 +323,9 @@ fn parse_set(
             });
         }
     }
-    check_duplicates(&lex.entries, &mut problems);
+    if validation == Validation::Full {
+        check_duplicates(&lex.entries, &mut problems);
+    }
     lex.hash = hex(&hasher.finalize());
     if problems.is_empty() {
         Ok(lex)
@@ -264,36 +338,138 @@ fn parse_set(
     }
 }
 
-/// Splits a file into (line number, fields) rows, skipping comments and blank lines.
-/// Rows of a lexicon file: (line number, fields).
-type Table = Vec<(u64, Vec<String>)>;
-
-fn read_table(text: &str, delimiter: u8) -> Result<Table, (u64, String)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        // TSV files from spreadsheets quote only fields that need it; plain TSV never does, and
-        // a lone quote inside a regex must stay a quote.
-        .quoting(delimiter == b',')
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            (line, format!("unreadable line: {e}"))
-        })?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        rows.push((line, rec.iter().map(|f| f.to_string()).collect()));
-    }
-    Ok(rows)
+/// The CSV and TSV readers, built once per set (building one costs as much as reading a small
+/// file) and reset for every file.
+struct TableReaders {
+    tsv: csv_core::Reader,
+    csv: csv_core::Reader,
 }
 
-fn field<'a>(row: &'a [String], header: &[String], name: &str) -> &'a str {
+impl TableReaders {
+    fn new() -> TableReaders {
+        let build = |delimiter: u8| {
+            csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .comment(Some(b'#'))
+                // TSV files from spreadsheets quote only fields that need it; plain TSV never
+                // does, and a lone quote inside a regex must stay a quote.
+                .quoting(delimiter == b',')
+                .build()
+        };
+        TableReaders {
+            tsv: build(b'\t'),
+            csv: build(b','),
+        }
+    }
+}
+
+/// The fields of one file, unquoted, in one string (no string per field).
+struct Cells {
+    text: String,
+    /// Per record: its line and the range of `bounds` that holds the start of its first field
+    /// and then the end of each field.
+    records: Vec<(u64, std::ops::Range<usize>)>,
+    bounds: Vec<usize>,
+}
+
+/// One row of a lexicon file: its fields, borrowed from [`Cells`].
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    text: &'a str,
+    bounds: &'a [usize],
+}
+
+impl<'a> Row<'a> {
+    fn len(&self) -> usize {
+        self.bounds.len() - 1
+    }
+    fn get(&self, i: usize) -> Option<&'a str> {
+        (i < self.len()).then(|| &self.text[self.bounds[i]..self.bounds[i + 1]])
+    }
+    fn first(&self) -> Option<&'a str> {
+        self.get(0)
+    }
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// Rows of a lexicon file: (line number, fields).
+type Table<'a> = Vec<(u64, Row<'a>)>;
+
+impl Cells {
+    /// The rows with a non-blank field (comments are already gone).
+    fn rows(&self) -> Table<'_> {
+        self.records
+            .iter()
+            .map(|(line, r)| {
+                let row = Row {
+                    text: &self.text,
+                    bounds: &self.bounds[r.clone()],
+                };
+                (*line, row)
+            })
+            .filter(|(_, row)| row.iter().any(|f| !f.trim().is_empty()))
+            .collect()
+    }
+}
+
+/// Splits a file into records with the CSV rules of `reader` (comments and empty lines
+/// skipped). A record's line is where the reader stood when the record began, as the `csv`
+/// crate reports it, so messages keep the line numbers they always had.
+fn read_table(reader: &mut csv_core::Reader, text: &str) -> Cells {
+    use csv_core::ReadRecordResult;
+    reader.reset();
+    let input = text.as_bytes();
+    // Unquoted fields never take more bytes than the file.
+    let mut out = vec![0u8; input.len() + 1];
+    let mut ends = vec![0usize; 16];
+    let mut cells = Cells {
+        text: String::new(),
+        records: Vec::new(),
+        bounds: Vec::new(),
+    };
+    let (mut read, mut written) = (0usize, 0usize);
+    loop {
+        let line = reader.line();
+        let (mut n_out, mut n_ends) = (0usize, 0usize);
+        let result = loop {
+            let (result, n_in, o, e) = reader.read_record(
+                &input[read..],
+                &mut out[written + n_out..],
+                &mut ends[n_ends..],
+            );
+            read += n_in;
+            n_out += o;
+            n_ends += e;
+            match result {
+                // All input given: the next call, with none, tells the reader the file ended.
+                ReadRecordResult::InputEmpty => continue,
+                ReadRecordResult::OutputFull => out.resize(out.len() * 2 + 16, 0),
+                ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                r => break r,
+            }
+        };
+        if result == ReadRecordResult::End {
+            break;
+        }
+        let first = cells.bounds.len();
+        cells.bounds.push(written);
+        cells
+            .bounds
+            .extend(ends[..n_ends].iter().map(|e| written + e));
+        cells.records.push((line, first..cells.bounds.len()));
+        written += n_out;
+    }
+    out.truncate(written);
+    // The reader removes only ASCII bytes (delimiters, quotes, line ends, comment lines), so
+    // the fields of a UTF-8 file stay UTF-8.
+    cells.text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    cells
+}
+
+fn field<'a>(row: &Row<'a>, header: &[String], name: &str) -> &'a str {
     header
         .iter()
         .position(|h| h == name)
@@ -302,13 +478,41 @@ fn field<'a>(row: &'a [String], header: &[String], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn parse_entries(
-    rows: &[(u64, Vec<String>)],
+/// The last cell parsed and its value: entry files come in blocks of one code, kind and
+/// language, so most cells repeat the one above and are not parsed again.
+struct LastCell<'a, T>(Option<(&'a str, T)>);
+
+impl<'a, T: Clone> LastCell<'a, T> {
+    fn parse(&mut self, cell: &'a str, parse: impl FnOnce(&str) -> T) -> T {
+        match &self.0 {
+            Some((last, value)) if *last == cell => value.clone(),
+            _ => {
+                let value = parse(cell);
+                self.0 = Some((cell, value.clone()));
+                value
+            }
+        }
+    }
+}
+
+/// Field `column` of a row, trimmed; empty if the file has no such column or the row stops
+/// short of it.
+fn cell<'a>(row: &Row<'a>, column: Option<usize>) -> &'a str {
+    column
+        .and_then(|i| row.get(i))
+        .map(|s| s.trim())
+        .unwrap_or("")
+}
+
+fn parse_entries<'a>(
+    rows: &[(u64, Row<'a>)],
     header: &[String],
     at: &dyn Fn(u64) -> Location,
+    validation: Validation,
     out: &mut Vec<Entry>,
     problems: &mut Vec<Problem>,
 ) {
+    let full = validation == Validation::Full;
     if !header.iter().any(|h| h == "code") {
         problems.push(Problem {
             location: at(rows.first().map(|r| r.0 - 1).unwrap_or(1)),
@@ -316,6 +520,13 @@ fn parse_entries(
         });
         return;
     }
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let [code_col, kind_col, term_col, weight_col, lang_col, forms_col, id_col, note_col] = [
+        "code", "kind", "term", "weight", "lang", "forms", "id", "note",
+    ]
+    .map(column);
+    let (mut targets, mut kinds) = (LastCell(None), LastCell(None));
+    let (mut lang_sets, mut form_sets) = (LastCell(None), LastCell(None));
     for (line, row) in rows {
         let mut fail = |message: String| {
             problems.push(Problem {
@@ -323,17 +534,17 @@ fn parse_entries(
                 message,
             })
         };
-        let code = field(row, header, "code");
-        let kind_text = field(row, header, "kind");
-        let term = field(row, header, "term");
-        let weight_text = field(row, header, "weight");
-        let Some(kind) = EntryKind::parse(kind_text) else {
+        let code = cell(row, code_col);
+        let kind_text = cell(row, kind_col);
+        let term = cell(row, term_col);
+        let weight_text = cell(row, weight_col);
+        let Some(kind) = kinds.parse(kind_text, EntryKind::parse) else {
             fail(format!(
                 "unknown kind {kind_text:?}: use term, acronym, regex or exclude"
             ));
             continue;
         };
-        let target = match Target::parse(code) {
+        let target = match targets.parse(code, Target::parse) {
             Some(t) => t,
             None if code.is_empty() => {
                 fail("empty code".into());
@@ -370,7 +581,7 @@ fn parse_entries(
             }
         };
         match kind {
-            EntryKind::Regex => {
+            EntryKind::Regex if full => {
                 // Parsed only: the matcher compiles each regex once, and reports one that
                 // exceeds the size limit with its file and line.
                 if let Err(e) = check_regex(term) {
@@ -382,20 +593,20 @@ fn parse_entries(
                 fail(format!("acronym {term:?} has no letters"));
                 continue;
             }
-            _ if normalise_term(term).is_empty() => {
+            EntryKind::Term | EntryKind::Exclude if full && normalise_term(term).is_empty() => {
                 fail(format!("term {term:?} is empty once normalised"));
                 continue;
             }
             _ => {}
         }
-        let langs = match LanguageSet::parse(field(row, header, "lang")) {
+        let langs = match lang_sets.parse(cell(row, lang_col), LanguageSet::parse) {
             Ok(l) => l,
             Err(e) => {
                 fail(e);
                 continue;
             }
         };
-        let forms = match Forms::parse(field(row, header, "forms")) {
+        let forms = match form_sets.parse(cell(row, forms_col), Forms::parse) {
             Ok(f) if !f.is_empty() && !matches!(kind, EntryKind::Term | EntryKind::Exclude) => {
                 fail(format!(
                     "forms {f:?} on a {} entry: word forms apply only to term and exclude entries",
@@ -409,7 +620,7 @@ fn parse_entries(
                 continue;
             }
         };
-        let id = field(row, header, "id");
+        let id = cell(row, id_col);
         out.push(Entry {
             langs,
             forms,
@@ -417,7 +628,7 @@ fn parse_entries(
             kind,
             term: term.to_string(),
             weight,
-            note: field(row, header, "note").to_string(),
+            note: cell(row, note_col).to_string(),
             id: (!id.is_empty()).then(|| id.to_string()),
             location: at(*line),
         });
@@ -425,7 +636,7 @@ fn parse_entries(
 }
 
 fn parse_examples(
-    rows: &[(u64, Vec<String>)],
+    rows: &[(u64, Row<'_>)],
     header: &[String],
     at: &dyn Fn(u64) -> Location,
     out: &mut Vec<Example>,
@@ -485,7 +696,7 @@ fn parse_examples(
 
 /// Reads a word-forms file: one inflection ending or compound link per row and language.
 fn parse_word_forms(
-    rows: &[(u64, Vec<String>)],
+    rows: &[(u64, Row<'_>)],
     header: &[String],
     at: &dyn Fn(u64) -> Location,
     out: &mut Vec<WordFormRule>,
@@ -617,6 +828,12 @@ pub fn regex_source(pattern: &str) -> String {
         .build()
         .parse(pattern)
         .is_ok();
+    regex_source_for(pattern, ascii)
+}
+
+/// [`regex_source`] for a caller that has already parsed the pattern: `ascii` says whether it
+/// parses in ASCII mode (no Unicode classes, UTF-8 not required).
+pub fn regex_source_for(pattern: &str, ascii: bool) -> String {
     if ascii {
         format!("(?-u:{pattern})")
     } else {
@@ -744,9 +961,55 @@ mod tests {
         assert_eq!(lex.examples[1].lang, None);
     }
 
+    /// The guarantee behind `Validation::Prevalidated`: the embedded set passes every check,
+    /// every regex compiles as the matcher runs it, and the quick read gives the very same set.
     #[test]
     fn default_set_is_valid() {
+        let checked = load_default_checked().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!checked.entries.is_empty());
+        assert!(!checked.prevalidated);
+        // Compiles every regex and the regex set up front, as for a folder.
+        crate::matcher::Matcher::new(&checked).unwrap_or_else(|e| panic!("{e}"));
+        let quick = load_default().unwrap_or_else(|e| panic!("{e}"));
+        assert!(quick.prevalidated);
+        let quick_as_checked = Lexicon {
+            prevalidated: false,
+            ..quick
+        };
+        assert_eq!(format!("{quick_as_checked:?}"), format!("{checked:?}"));
+    }
+
+    /// Every regex of the embedded set has a plan from build.rs, the one parsing gives.
+    #[test]
+    fn build_time_regex_plans_match_parsing() {
         let lex = load_default().unwrap_or_else(|e| panic!("{e}"));
-        assert!(!lex.entries.is_empty());
+        let mut regexes = 0;
+        for e in lex.entries.iter().filter(|e| e.kind == EntryKind::Regex) {
+            regexes += 1;
+            let built = default_regex_plan(&e.term);
+            assert_eq!(
+                built.as_ref(),
+                Some(&super::super::regex_plan::plan(&e.term)),
+                "{}",
+                e.location
+            );
+        }
+        assert!(regexes > 100, "{regexes}");
+        assert!(std::hint::black_box(DEFAULT_REGEXES_PARSE));
+        assert!(default_regex_plan("no such (pattern)").is_none());
+        for b in 0..=255u8 {
+            assert_eq!(
+                super::super::regex_plan::is_word_byte(b),
+                crate::text::is_word_byte(b)
+            );
+        }
+    }
+
+    #[test]
+    fn the_quick_read_is_only_for_the_embedded_set() {
+        let entries = "code\tkind\tterm\nNeuro\tregex\t(unclosed\n";
+        assert!(parse_for_test(&[("e.tsv", entries)]).is_err());
+        let lex = parse_for_test(&[("e.tsv", "code\tterm\nCancer\ttumour\n")]).unwrap();
+        assert!(!lex.prevalidated);
     }
 }

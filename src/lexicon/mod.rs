@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod load;
+pub mod regex_plan;
 
 use std::fmt;
 
@@ -14,7 +15,7 @@ use crate::language::{Language, LanguageSet};
 use crate::hrcs::breakdown::Topic;
 use crate::hrcs::{ActivityGroup, HealthCategory, ResearchActivity, TreatmentKind};
 
-pub use load::{load_default, load_dir, LexiconError, Problem};
+pub use load::{load_default, load_default_checked, load_dir, LexiconError, Problem};
 
 /// What a lexicon entry is evidence for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -270,6 +271,10 @@ pub struct Lexicon {
     pub word_forms: Vec<WordFormRule>,
     /// The files read, relative to the set's folder.
     pub files: Vec<String>,
+    /// The set was fully checked before this run (the embedded default set, which the test
+    /// suite checks): it was read without the costly checks and the matcher compiles its
+    /// regexes on first use. False for every set read from a folder.
+    pub prevalidated: bool,
 }
 
 impl Lexicon {

@@ -1,0 +1,148 @@
+//! What the matcher needs to know of a lexicon regex before running it, found by parsing it:
+//! whether it runs in ASCII mode, the literals that anchor it (a prefix, or the suffix of a
+//! one-word match), the literals of which every match holds one (its gate), and whether it
+//! matches word bytes only.
+//!
+//! This file depends on `regex-syntax` alone, because `build.rs` includes it too: it works out
+//! the plan of every regex of the embedded default set when the binary is built, so a run does
+//! not parse 338 patterns at start-up ([`plan`] gives the same result at run time; a test
+//! compares the two for every pattern of the set).
+
+/// The matcher's word bytes (`crate::text::is_word_byte`; a test keeps the two equal).
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// What the matcher needs of one lexicon pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegexPlan {
+    /// The pattern parses in ASCII mode (no Unicode classes needed).
+    pub ascii: bool,
+    /// Where its literals stand and what they are, when few and selective enough.
+    pub anchor: Option<(Anchor, Vec<Vec<u8>>)>,
+    /// For an ASCII pattern: literals of which every match holds one.
+    pub required: Option<Vec<Vec<u8>>>,
+    /// No match can hold a byte that is not a word byte.
+    pub word_only: bool,
+}
+
+/// Parses `pattern` and works out its plan.
+pub fn plan(pattern: &str) -> RegexPlan {
+    let ascii_hir = parse_hir(pattern, false);
+    let ascii = ascii_hir.is_some();
+    let hir = ascii_hir.or_else(|| parse_hir(pattern, true));
+    RegexPlan {
+        ascii,
+        anchor: hir.as_ref().and_then(|h| regex_anchors(pattern, h)),
+        required: hir.as_ref().filter(|_| ascii).and_then(required_literals),
+        word_only: hir.as_ref().is_some_and(matches_only_word_bytes),
+    }
+}
+
+/// Where the automaton finds a regex's literal: at the start of every match, or at the end of
+/// a one-word match (the pattern then runs from the start of that word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Prefix,
+    WordSuffix,
+}
+
+/// Literals that every match of a lexicon pattern starts with (or, for patterns that match
+/// within one word, ends with), lower-cased, when they are few and selective enough.
+pub fn regex_anchors(
+    pattern: &str,
+    hir: &regex_syntax::hir::Hir,
+) -> Option<(Anchor, Vec<Vec<u8>>)> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let literals = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
+        let seq = Extractor::new()
+            .kind(kind)
+            // \s is six bytes in ASCII mode: expanding it keeps "to " a usable prefix.
+            .limit_class(6)
+            .limit_literal_len(16)
+            .limit_total(4096)
+            .extract(hir);
+        let literals = seq.literals()?;
+        if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
+            return None;
+        }
+        let mut out: Vec<Vec<u8>> = literals
+            .iter()
+            .map(|l| l.as_bytes().to_ascii_lowercase())
+            .collect();
+        out.sort();
+        out.dedup();
+        Some(out)
+    };
+    if let Some(p) = literals(ExtractKind::Prefix) {
+        return Some((Anchor::Prefix, p));
+    }
+    // Suffix anchoring needs matches that cannot cross a word: no spaces, dots or non-word classes.
+    let one_word =
+        !pattern.contains(['.', ' ']) && !pattern.contains("\\s") && !pattern.contains("\\W");
+    if one_word {
+        return literals(ExtractKind::Suffix).map(|s| (Anchor::WordSuffix, s));
+    }
+    None
+}
+
+pub fn parse_hir(pattern: &str, unicode: bool) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(unicode)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
+/// Literals of which every match of an ASCII-mode pattern (given parsed) contains one
+/// (lower-cased), chosen to be long and few: "to (?:determine|assess) whether" gives "whether",
+/// never "to". `None` if no such set is known.
+pub fn required_literals(ascii_hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn required(h: &Hir) -> Option<Vec<Vec<u8>>> {
+        match h.kind() {
+            HirKind::Literal(l) => l.0.is_ascii().then(|| vec![l.0.to_ascii_lowercase()]),
+            HirKind::Capture(c) => required(&c.sub),
+            HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+            HirKind::Concat(hs) => hs.iter().filter_map(required).max_by_key(|set| {
+                let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+                (shortest, std::cmp::Reverse(set.len()))
+            }),
+            HirKind::Alternation(hs) => {
+                let mut all = Vec::new();
+                for h in hs {
+                    all.extend(required(h)?);
+                }
+                (all.len() <= 64).then_some(all)
+            }
+            _ => None,
+        }
+    }
+    let set = required(ascii_hir)?;
+    // Two-letter literals ("to", "in") stand in nearly every abstract: not worth a gate.
+    (set.iter().all(|l| l.len() >= 3)).then_some(set)
+}
+
+/// True if no match of the pattern (given parsed) can hold a byte that is not a word byte (so a
+/// match that ends a word lies within one word).
+pub fn matches_only_word_bytes(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn word(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(l) => l.0.iter().all(|&b| is_word_byte(b)),
+            HirKind::Class(Class::Bytes(c)) => c
+                .ranges()
+                .iter()
+                .all(|r| (r.start()..=r.end()).all(is_word_byte)),
+            HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| {
+                (r.start()..=r.end()).all(|ch| !ch.is_ascii() || ch.is_ascii_alphanumeric())
+            }),
+            HirKind::Capture(c) => word(&c.sub),
+            HirKind::Repetition(r) => word(&r.sub),
+            HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().all(word),
+        }
+    }
+    word(hir)
+}
