@@ -133,7 +133,7 @@ impl Default for ReviewParams {
         ReviewParams {
             hc_confidence: 0.55,
             rac_confidence: 0.35,
-            weak_share: 0.3,
+            weak_share: 0.0,
             weak_stated: 0.1,
             off_title: true,
         }
