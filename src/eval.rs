@@ -225,6 +225,8 @@ pub struct Bucket {
     pub high: f64,
     pub count: u64,
     pub correct: u64,
+    /// Rows whose whole health-category set is right (for single-label gold: the class).
+    pub exact: u64,
 }
 
 impl Bucket {
@@ -232,25 +234,132 @@ impl Bucket {
     pub fn accuracy(&self) -> f64 {
         ratio(self.correct, self.count)
     }
+    /// Share of the bucket's rows whose whole code set is right (0 when empty).
+    pub fn exact_accuracy(&self) -> f64 {
+        ratio(self.exact, self.count)
+    }
 }
 
 /// Reliability table: five confidence buckets 0-0.2, 0.2-0.4, ..., 0.8-1.0 (each includes its
-/// lower edge; the last also 1.0), each with its count and how many were correct.
-pub fn reliability(confidence: &[f64], correct: &[bool]) -> Vec<Bucket> {
+/// lower edge; the last also 1.0), each with its count, how many had the right top code
+/// (`correct`) and how many the right code set (`exact`).
+pub fn reliability(confidence: &[f64], correct: &[bool], exact: &[bool]) -> Vec<Bucket> {
     let mut buckets: Vec<Bucket> = (0..5)
         .map(|i| Bucket {
             low: i as f64 / 5.0,
             high: (i + 1) as f64 / 5.0,
             count: 0,
             correct: 0,
+            exact: 0,
         })
         .collect();
-    for (&c, &ok) in confidence.iter().zip(correct) {
+    for ((&c, &ok), &set) in confidence.iter().zip(correct).zip(exact) {
         let i = ((c * 5.0 + 1e-9).floor().max(0.0) as usize).min(4);
         buckets[i].count += 1;
         buckets[i].correct += u64::from(ok);
+        buckets[i].exact += u64::from(set);
     }
     buckets
+}
+
+/// The review flag as a detector of wrong codings: of the rows flagged for review (any reason),
+/// how many had a wrong code set (precision), and of the rows with a wrong code set, how many
+/// were flagged (recall); per health categories, and per research activities when the gold
+/// has them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReviewReport {
+    pub rows: u64,
+    pub flagged: u64,
+    pub hc: Detection,
+    pub rac: Option<Detection>,
+    /// Per reason, most rows flagged first.
+    pub reasons: Vec<ReasonCount>,
+}
+
+/// Flagged rows against wrong rows of one dimension.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Detection {
+    /// Rows whose code set is wrong.
+    pub wrong: u64,
+    /// Rows flagged whose code set is wrong.
+    pub caught: u64,
+    pub flagged: u64,
+}
+
+impl Detection {
+    pub fn precision(&self) -> f64 {
+        ratio(self.caught, self.flagged)
+    }
+    pub fn recall(&self) -> f64 {
+        ratio(self.caught, self.wrong)
+    }
+}
+
+/// What one review reason flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub flagged: u64,
+    /// Rows flagged by this reason and by no other.
+    pub only: u64,
+    pub hc_wrong: u64,
+    pub rac_wrong: Option<u64>,
+}
+
+impl ReviewReport {
+    /// Share of the rows flagged for review.
+    pub fn share(&self) -> f64 {
+        ratio(self.flagged, self.rows)
+    }
+}
+
+/// The review report of rows with their reasons (empty: not flagged) and whether their HC (and
+/// RAC) code set is wrong.
+pub fn review_report(
+    reasons: &[&[String]],
+    hc_wrong: &[bool],
+    rac_wrong: Option<&[bool]>,
+) -> ReviewReport {
+    let detect = |wrong: &[bool]| {
+        let mut d = Detection::default();
+        for (r, &w) in reasons.iter().zip(wrong) {
+            d.wrong += u64::from(w);
+            d.flagged += u64::from(!r.is_empty());
+            d.caught += u64::from(w && !r.is_empty());
+        }
+        d
+    };
+    let mut per: BTreeMap<&str, ReasonCount> = BTreeMap::new();
+    for (i, rs) in reasons.iter().enumerate() {
+        let mut distinct: Vec<&str> = rs.iter().map(String::as_str).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for &token in &distinct {
+            let c = per.entry(token).or_insert_with(|| ReasonCount {
+                reason: token.to_string(),
+                flagged: 0,
+                only: 0,
+                hc_wrong: 0,
+                rac_wrong: rac_wrong.map(|_| 0),
+            });
+            c.flagged += 1;
+            c.only += u64::from(distinct.len() == 1);
+            c.hc_wrong += u64::from(hc_wrong[i]);
+            if let (Some(n), Some(w)) = (c.rac_wrong.as_mut(), rac_wrong) {
+                *n += u64::from(w[i]);
+            }
+        }
+    }
+    let mut per: Vec<ReasonCount> = per.into_values().collect();
+    per.sort_by(|a, b| b.flagged.cmp(&a.flagged).then(a.reason.cmp(&b.reason)));
+    let hc = detect(hc_wrong);
+    ReviewReport {
+        rows: reasons.len() as u64,
+        flagged: hc.flagged,
+        hc,
+        rac: rac_wrong.map(detect),
+        reasons: per,
+    }
 }
 
 /// A single-label mapping: each label with the codes it accepts (none: an "other" class).
@@ -328,6 +437,9 @@ pub struct Scored {
     pub pred_hc: Shares,
     pub pred_rac: Shares,
     pub confidence: Option<f64>,
+    /// Review reasons of the prediction (empty: not flagged); `None` when the predictions do
+    /// not say (a --pred file without a review_reasons column).
+    pub reasons: Option<Vec<String>>,
 }
 
 /// What the report says about its inputs and the rows it left out.
@@ -357,6 +469,8 @@ pub struct Report {
     pub confusion: Vec<(String, String, u64)>,
     pub reliability: Option<Vec<Bucket>>,
     pub labels: Option<LabelReport>,
+    /// How well the review flag finds wrong codings, when the predictions carry reasons.
+    pub review: Option<ReviewReport>,
     pub metrics: BTreeMap<&'static str, f64>,
 }
 
@@ -550,19 +664,71 @@ pub fn build_report(meta: ReportMeta, labels: Option<&LabelMap>, rows: &[Scored]
         confusion: Vec::new(),
         reliability: None,
         labels: None,
+        review: None,
         metrics: BTreeMap::new(),
     };
-    let correct = match labels {
-        Some(map) => label_metrics(&mut report, map, rows, &tops),
+    // Whether each row's top code is right, and whether its whole set is (for single-label
+    // gold both are the class).
+    let (correct, exact) = match labels {
+        Some(map) => {
+            let correct = label_metrics(&mut report, map, rows, &tops);
+            (correct.clone(), correct)
+        }
         None => {
             let correct = hc_metrics(&mut report, rows, &tops);
             rac_metrics(&mut report, rows);
-            correct
+            let exact = rows
+                .iter()
+                .map(|r| code_set(&r.gold_hc) == code_set(&r.pred_hc))
+                .collect();
+            (correct, exact)
         }
     };
     let confidence: Option<Vec<f64>> = rows.iter().map(|r| r.confidence).collect();
-    report.reliability = confidence.map(|c| reliability(&c, &correct));
+    if let Some(c) = &confidence {
+        confidence_metrics(&mut report.metrics, c, &correct, &exact);
+    }
+    report.reliability = confidence.map(|c| reliability(&c, &correct, &exact));
+    let reasons: Option<Vec<&[String]>> = rows.iter().map(|r| r.reasons.as_deref()).collect();
+    if let Some(reasons) = reasons {
+        let hc_wrong: Vec<bool> = exact.iter().map(|&e| !e).collect();
+        let rac_wrong: Option<Vec<bool>> = (report.rac.is_some()).then(|| {
+            rows.iter()
+                .map(|r| {
+                    code_set(r.gold_rac.as_deref().unwrap_or_default()) != code_set(&r.pred_rac)
+                })
+                .collect()
+        });
+        let review = review_report(&reasons, &hc_wrong, rac_wrong.as_deref());
+        let m = &mut report.metrics;
+        m.insert("review_share", review.share());
+        m.insert("review_hc_precision", review.hc.precision());
+        m.insert("review_hc_recall", review.hc.recall());
+        if let Some(d) = &review.rac {
+            m.insert("review_rac_precision", d.precision());
+            m.insert("review_rac_recall", d.recall());
+        }
+        report.review = Some(review);
+    }
     report
+}
+
+/// The rows coded with HC confidence of at least 0.8: their share, and how often their top
+/// category and their whole category set are right.
+fn confidence_metrics(
+    m: &mut BTreeMap<&'static str, f64>,
+    confidence: &[f64],
+    correct: &[bool],
+    exact: &[bool],
+) {
+    let high: Vec<usize> = (0..confidence.len())
+        .filter(|&i| confidence[i] >= 0.8)
+        .collect();
+    let n = high.len() as u64;
+    let count = |v: &[bool]| high.iter().filter(|&&i| v[i]).count() as u64;
+    m.insert("conf80_share", ratio(n, confidence.len() as u64));
+    m.insert("conf80_top1", ratio(count(correct), n));
+    m.insert("conf80_exact", ratio(count(exact), n));
 }
 
 #[cfg(test)]
@@ -729,11 +895,15 @@ mod tests {
         let b = reliability(
             &[0.1, 0.2, 0.59, 0.6, 1.0],
             &[false, true, true, false, true],
+            &[false, false, true, false, true],
         );
         let counts: Vec<u64> = b.iter().map(|b| b.count).collect();
         let correct: Vec<u64> = b.iter().map(|b| b.correct).collect();
         assert_eq!(counts, vec![1, 1, 1, 1, 1]);
         assert_eq!(correct, vec![0, 1, 1, 0, 1]);
+        let exact: Vec<u64> = b.iter().map(|b| b.exact).collect();
+        assert_eq!(exact, vec![0, 0, 1, 0, 1]);
+        close(b[1].exact_accuracy(), 0.0);
         close(b[4].accuracy(), 1.0);
         close(b[0].accuracy(), 0.0);
         close(b[2].low, 0.4);
@@ -797,5 +967,52 @@ mod tests {
         let (t1, rows) = accepted_top1(&m, &gold, &top);
         assert_eq!(rows, 3);
         close(t1, 2.0 / 3.0);
+    }
+
+    #[test]
+    fn review_as_a_detector() {
+        // Five rows: flagged (a), flagged (a, b), flagged (b), not flagged, not flagged.
+        // HC wrong: rows 1, 3, 4; RAC wrong: rows 2, 3.
+        let tokens = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let rows = [
+            tokens(&["a"]),
+            tokens(&["a", "b"]),
+            tokens(&["b"]),
+            tokens(&[]),
+            tokens(&[]),
+        ];
+        let reasons: Vec<&[String]> = rows.iter().map(|r| r.as_slice()).collect();
+        let hc = [true, false, true, true, false];
+        let rac = [false, true, true, false, false];
+        let r = review_report(&reasons, &hc, Some(&rac));
+        assert_eq!((r.rows, r.flagged), (5, 3));
+        close(r.share(), 0.6);
+        // HC: 3 wrong, 2 of them flagged; 3 flagged, 2 of them wrong.
+        assert_eq!(
+            r.hc,
+            Detection {
+                wrong: 3,
+                caught: 2,
+                flagged: 3
+            }
+        );
+        close(r.hc.precision(), 2.0 / 3.0);
+        close(r.hc.recall(), 2.0 / 3.0);
+        let rd = r.rac.unwrap();
+        close(rd.recall(), 1.0);
+        assert_eq!(
+            r.reasons[0],
+            ReasonCount {
+                reason: "a".into(),
+                flagged: 2,
+                only: 1,
+                hc_wrong: 1,
+                rac_wrong: Some(1)
+            }
+        );
+        assert_eq!(r.reasons[1].reason, "b");
+        assert_eq!((r.reasons[1].only, r.reasons[1].hc_wrong), (1, 1));
+        // Without RAC gold there is no RAC detection.
+        assert!(review_report(&reasons, &hc, None).rac.is_none());
     }
 }

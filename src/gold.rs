@@ -62,6 +62,8 @@ pub struct Pred {
     pub rac: Shares,
     pub confidence: Option<f64>,
     pub no_text: bool,
+    /// Review reason tokens (empty: not flagged); `None` without a review_reasons column.
+    pub reasons: Option<Vec<String>>,
 }
 
 /// The layout of a gold file.
@@ -617,11 +619,22 @@ pub fn read_pred(path: &Path, skip_bad: bool) -> Result<Preds> {
             rac: parse_list(cell(rac_at), &rac_index, false, "research activity")
                 .map_err(|e| at(rac_at, e))?,
             confidence: conf_at.and_then(|c| cell(c).trim().parse().ok()),
-            no_text: reasons_at.is_some_and(|c| {
+            reasons: reasons_at.map(|c| {
                 cell(c)
                     .split([';', ',', ' '])
-                    .any(|t| t == Reason::NoText.token())
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect()
             }),
+            no_text: false,
+        };
+        let pred = Pred {
+            no_text: pred
+                .reasons
+                .as_ref()
+                .is_some_and(|r| r.iter().any(|t| t == Reason::NoText.token())),
+            ..pred
         };
         rows.push((cell(id_at).trim().to_string(), line, pred));
     }

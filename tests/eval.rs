@@ -148,7 +148,14 @@ fn ukhra_gold_with_predictions() {
     let table = wd.run(&["eval", "gold.csv", "--pred", "pred.csv"]).ok();
     assert!(table.stdout.contains("evaluated: 3"), "{}", table.stdout);
     assert!(table.stdout.contains("no text: 1"));
-    assert!(table.stdout.contains("hc_micro_f1         0.750"));
+    assert!(
+        table
+            .stdout
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["hc_micro_f1", "0.750"]),
+        "{}",
+        table.stdout
+    );
     let md = wd
         .run(&[
             "eval", "gold.csv", "--pred", "pred.csv", "--format", "markdown",
@@ -398,11 +405,166 @@ fn fixture_coded_now() {
         "hc_top1",
         "rac_micro_f1",
         "rac_group_micro_f1",
+        "review_share",
+        "review_hc_recall",
+        "review_rac_precision",
+        "conf80_exact",
     ] {
         let x = v["metrics"][key].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&x), "{key} = {x}");
     }
     assert_eq!(v["reliability"].as_array().unwrap().len(), 5);
+    // Coded now, every row carries its reasons: the flagged rows add up.
+    let review = &v["review"];
+    assert_eq!(review["rows"], 40);
+    let flagged = review["flagged"].as_u64().unwrap();
+    let reasons = review["reasons"].as_array().unwrap();
+    assert!(reasons
+        .iter()
+        .all(|r| r["flagged"].as_u64().unwrap() <= flagged));
+    let only: u64 = reasons.iter().map(|r| r["only"].as_u64().unwrap()).sum();
+    assert!(only <= flagged);
+    // Another threshold changes the flag, not the codes.
+    let strict = json(
+        &wd.run(&[
+            "eval",
+            &fixture("awards.csv"),
+            "--format",
+            "json",
+            "--param",
+            "review_hc_confidence=1.01",
+        ])
+        .ok(),
+    );
+    assert_eq!(
+        strict["metrics"]["hc_micro_f1"],
+        v["metrics"]["hc_micro_f1"]
+    );
+    close(&strict["metrics"]["review_share"], 1.0);
+    close(&strict["metrics"]["review_hc_recall"], 1.0);
+}
+
+#[test]
+fn review_as_a_detector_of_wrong_codings() {
+    // Evaluated: A1 right in both dimensions, not flagged; A2 HC {Cancer} for {Cancer, Oral} and
+    // RAC {5.1, 6.1} for {5.1}, flagged close_call; A3 HC {Stroke, Neuro} for {Neuro} and RAC
+    // {2.2} for {2.1, 2.2}, not flagged. Two wrong sets per dimension, one flagged and wrong.
+    let wd = Workdir::new();
+    ukhra_case(&wd);
+    let base = ["eval", "gold.csv", "--pred", "pred.csv"];
+    let v = json(&wd.run(&[&base[..], &["--format", "json"]].concat()).ok());
+    let m = &v["metrics"];
+    close(&m["review_share"], 1.0 / 3.0);
+    close(&m["review_hc_precision"], 1.0);
+    close(&m["review_hc_recall"], 0.5);
+    close(&m["review_rac_precision"], 1.0);
+    close(&m["review_rac_recall"], 0.5);
+    let r = &v["review"];
+    assert_eq!(r["hc"]["wrong"], 2);
+    assert_eq!(r["hc"]["caught"], 1);
+    assert_eq!(r["reasons"][0]["reason"], "close_call");
+    assert_eq!(r["reasons"][0]["flagged"], 1);
+    assert_eq!(r["reasons"][0]["only"], 1);
+    assert_eq!(r["reasons"][0]["hc_wrong"], 1);
+    assert_eq!(r["reasons"][0]["rac_wrong"], 1);
+    // Confidence bands: A1 (0.9) has the right set; A2 (0.5) and A3 (0.7) do not.
+    let rel = v["reliability"].as_array().unwrap();
+    close(&rel[4]["exact"], 1.0);
+    close(&rel[2]["exact"], 0.0);
+    close(&m["conf80_share"], 1.0 / 3.0);
+    close(&m["conf80_top1"], 1.0);
+    close(&m["conf80_exact"], 1.0);
+
+    let table = wd.run(&base).ok();
+    assert!(
+        table.stdout.contains("flagged: 1 of 3 rows (0.333)"),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("HC set wrong"), "{}", table.stdout);
+    assert!(table.stdout.contains("close_call"));
+    let csv = wd.run(&[&base[..], &["--format", "csv"]].concat()).ok();
+    assert!(csv.stdout.starts_with("section,item,measure,value\n"));
+    assert!(
+        csv.stdout.contains("\nreview,hc,recall,0.5\n"),
+        "{}",
+        csv.stdout
+    );
+    assert!(csv
+        .stdout
+        .contains("\nreview_reason,close_call,hc_wrong,1\n"));
+    assert!(csv.stdout.contains("\nmetrics,,hc_micro_f1,0.75\n"));
+
+    // Gates: a ceiling on the share flagged, a floor on the recall.
+    let failed = wd
+        .run(
+            &[
+                &base[..],
+                &["--max", "review_share=0.3", "--min", "review_hc_recall=0.5"],
+            ]
+            .concat(),
+        )
+        .fails(1);
+    assert!(
+        failed.stderr.contains("unmet: review_share = 0.333 > 0.3"),
+        "{}",
+        failed.stderr
+    );
+    assert!(!failed.stderr.contains("review_hc_recall"));
+    wd.run(&[&base[..], &["--max", "review_share=0.4"]].concat())
+        .ok();
+    wd.run(&[&base[..], &["--max", "share=0.4"]].concat())
+        .fails(2);
+    // --param changes how the text is coded: with --pred nothing is coded.
+    let p = wd
+        .run(&[&base[..], &["--param", "review_hc_confidence=0.6"]].concat())
+        .fails(2);
+    assert!(p.stderr.contains("--param"), "{}", p.stderr);
+
+    // Predictions without a review_reasons column: no review report, and its gates are unmet.
+    wd.write(
+        "bare.csv",
+        csv_text(
+            &["id", "hc", "rac"],
+            &[
+                &["A1", "Cancer:100", "2.1:100"],
+                &["A2", "Cancer:100", "5.1:100"],
+                &["A3", "Neuro:100", "2.1:100"],
+                &["A4", "Generic:100", "1.1:100"],
+            ],
+        ),
+    );
+    let bare = json(
+        &wd.run(&["eval", "gold.csv", "--pred", "bare.csv", "--format", "json"])
+            .ok(),
+    );
+    assert!(bare["review"].is_null());
+    assert!(bare["metrics"].get("review_share").is_none());
+}
+
+#[test]
+fn unknown_review_parameter() {
+    let wd = Workdir::new();
+    let run = wd
+        .run(&[
+            "eval",
+            &fixture("awards.csv"),
+            "--param",
+            "review_confidence=0.5",
+        ])
+        .fails(2);
+    assert!(
+        run.stderr.contains("review_hc_confidence"),
+        "lists the parameters: {}",
+        run.stderr
+    );
+    wd.run(&[
+        "eval",
+        &fixture("awards.csv"),
+        "--param",
+        "review_off_title=maybe",
+    ])
+    .fails(2);
 }
 
 #[test]

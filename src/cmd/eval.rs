@@ -12,7 +12,10 @@ use serde_json::{json, Value};
 use crate::cmd::code::load_lexicon;
 use crate::coding::{is_placeholder, Coder, Params, Reason};
 use crate::error::UsageError;
-use crate::eval::{self, Counts, DimensionReport as Dimension, Report, ReportMeta, Scored, Shares};
+use crate::eval::{
+    self, Counts, Detection, DimensionReport as Dimension, Report, ReportMeta, ReviewReport,
+    Scored, Shares,
+};
 use crate::gold::{read_gold, read_pred, GoldFile, GoldOptions, Pred};
 use crate::hrcs::{HealthCategory, ResearchActivity};
 use crate::input::{Input, InputArgs, InputSpec};
@@ -38,15 +41,23 @@ Rows whose title and abstract are both empty or redaction markers are excluded a
 unless --include-no-text. --min KEY=VALUE fails the run (exit 1) when a metric is below VALUE;
 the keys are: hc_micro_f1 hc_macro_f1 hc_top1 hc_exact hc_weighted rac_micro_f1 rac_macro_f1
 rac_group_micro_f1 rac_exact rac_weighted hc_amount_weighted rac_amount_weighted
-five_class_accuracy five_class_macro_f1
-four_class_top1. See docs/eval.md.";
+five_class_accuracy five_class_macro_f1 four_class_top1 conf80_share conf80_top1 conf80_exact
+review_share review_hc_precision review_hc_recall review_rac_precision review_rac_recall;
+--max KEY=VALUE fails it when a metric is above VALUE (review_share=0.3).
+
+Review: for the rows evaluated, the precision and recall of the review flag (any review reason)
+as a detector of a wrong health-category set and of a wrong research-activity set, the share
+of rows flagged, and per reason the rows it flags and how many of them are wrong. --param
+tries other review thresholds without a rebuild. See docs/eval.md.";
 
 pub const EXAMPLES: &str = "\
 Examples:
   hrcs eval fixtures/awards.csv
   hrcs eval fixtures/awards.csv --pred coded.csv --format markdown
   hrcs eval fixtures/awards.csv --min hc_micro_f1=0.8 --min rac_group_micro_f1=0.6
-  hrcs eval data.csv --abstract abstract --labels 'neoplasms=Cancer,other conditions=none'";
+  hrcs eval data.csv --abstract abstract --labels 'neoplasms=Cancer,other conditions=none'
+  hrcs eval data.csv --min review_hc_recall=0.8 --max review_share=0.3
+  hrcs eval data.csv --param review_hc_confidence=0.6 --format csv";
 
 /// The gate keys, in report order.
 pub const GATE_KEYS: &[&str] = &[
@@ -65,6 +76,14 @@ pub const GATE_KEYS: &[&str] = &[
     "five_class_accuracy",
     "five_class_macro_f1",
     "four_class_top1",
+    "conf80_share",
+    "conf80_top1",
+    "conf80_exact",
+    "review_share",
+    "review_hc_precision",
+    "review_hc_recall",
+    "review_rac_precision",
+    "review_rac_recall",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,6 +91,8 @@ pub enum ReportFormat {
     Table,
     Markdown,
     Json,
+    /// Long CSV: section, item, measure, value
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +110,12 @@ pub struct EvalArgs {
     /// Fail (exit 1) when metric KEY is below VALUE; repeatable
     #[arg(long = "min", value_name = "KEY=VALUE")]
     pub min: Vec<String>,
+    /// Fail (exit 1) when metric KEY is above VALUE (review_share=0.3); repeatable
+    #[arg(long = "max", value_name = "KEY=VALUE")]
+    pub max: Vec<String>,
+    /// Code with this review threshold instead of the default (review_hc_confidence=0.6); repeatable
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub param: Vec<String>,
     /// Single-label gold: label to category mapping, inline 'label=Cat,label=Cat|Cat,label=none' or a CSV/TSV file
     #[arg(long, value_name = "MAPPING")]
     pub labels: Option<String>,
@@ -123,16 +150,23 @@ pub struct EvalArgs {
 
 /// Parses the --min gates, refusing unknown keys and values that are not numbers.
 pub fn parse_gates(specs: &[String]) -> Result<Vec<(String, f64)>> {
+    parse_gates_of("--min", specs)
+}
+
+/// Parses gates given with `flag` (--min or --max).
+fn parse_gates_of(flag: &str, specs: &[String]) -> Result<Vec<(String, f64)>> {
     specs
         .iter()
         .map(|s| {
             let (k, v) = s.split_once('=').ok_or_else(|| {
-                UsageError(format!("--min {s:?}: expected KEY=VALUE, e.g. hc_top1=0.7"))
+                UsageError(format!(
+                    "{flag} {s:?}: expected KEY=VALUE, e.g. hc_top1=0.7"
+                ))
             })?;
             let k = k.trim();
             if !GATE_KEYS.contains(&k) {
                 return Err(UsageError(format!(
-                    "--min: unknown key {k:?}; the keys are: {}",
+                    "{flag}: unknown key {k:?}; the keys are: {}",
                     GATE_KEYS.join(", ")
                 ))
                 .into());
@@ -140,10 +174,27 @@ pub fn parse_gates(specs: &[String]) -> Result<Vec<(String, f64)>> {
             let v: f64 = v
                 .trim()
                 .parse()
-                .map_err(|_| UsageError(format!("--min {k}: {v:?} is not a number (e.g. 0.7)")))?;
+                .map_err(|_| UsageError(format!("{flag} {k}: {v:?} is not a number (e.g. 0.7)")))?;
             Ok((k.to_string(), v))
         })
         .collect()
+}
+
+/// The coding parameters with the --param overrides.
+fn coding_params(specs: &[String]) -> Result<Params> {
+    let mut params = Params::default();
+    for s in specs {
+        let (k, v) = s.split_once('=').ok_or_else(|| {
+            UsageError(format!(
+                "--param {s:?}: expected KEY=VALUE, e.g. review_hc_confidence=0.6"
+            ))
+        })?;
+        params
+            .review
+            .set(k, v)
+            .map_err(|e| UsageError(format!("--param {e}")))?;
+    }
+    Ok(params)
 }
 
 fn f3(v: f64) -> String {
@@ -279,26 +330,43 @@ fn render_text(r: &Report, md: bool) -> String {
             "Reliability (HC confidence -> HC top-1)"
         };
         heading(&mut out, title, md);
-        let rows: Vec<Vec<String>> = b
-            .iter()
-            .map(|b| {
-                vec![
-                    format!("{:.1}-{:.1}", b.low, b.high),
-                    b.count.to_string(),
-                    if b.count == 0 {
-                        "-".to_string()
-                    } else {
-                        f3(b.accuracy())
-                    },
-                ]
-            })
-            .collect();
-        let right = if r.labels.is_some() {
-            "accuracy"
-        } else {
-            "top-1"
+        let or_dash = |count: u64, v: f64| {
+            if count == 0 {
+                "-".to_string()
+            } else {
+                f3(v)
+            }
         };
-        table(&mut out, 1, &["confidence", "count", right], &rows, md);
+        if r.labels.is_some() {
+            let rows: Vec<Vec<String>> = b
+                .iter()
+                .map(|b| {
+                    vec![
+                        format!("{:.1}-{:.1}", b.low, b.high),
+                        b.count.to_string(),
+                        or_dash(b.count, b.accuracy()),
+                    ]
+                })
+                .collect();
+            table(&mut out, 1, &["confidence", "count", "accuracy"], &rows, md);
+        } else {
+            let rows: Vec<Vec<String>> = b
+                .iter()
+                .map(|b| {
+                    vec![
+                        format!("{:.1}-{:.1}", b.low, b.high),
+                        b.count.to_string(),
+                        or_dash(b.count, b.accuracy()),
+                        or_dash(b.count, b.exact_accuracy()),
+                    ]
+                })
+                .collect();
+            let header = ["confidence", "count", "top-1", "exact set"];
+            table(&mut out, 1, &header, &rows, md);
+        }
+    }
+    if let Some(v) = &r.review {
+        render_review(&mut out, v, md);
     }
     heading(&mut out, "Metrics", md);
     let rows: Vec<Vec<String>> = GATE_KEYS
@@ -307,6 +375,169 @@ fn render_text(r: &Report, md: bool) -> String {
         .collect();
     table(&mut out, 1, &["key", "value"], &rows, md);
     out
+}
+
+/// The review section: the flag as a detector of wrong codings, then each reason.
+fn render_review(out: &mut String, v: &ReviewReport, md: bool) {
+    heading(
+        out,
+        "Review flag as a detector of wrong codings (flagged: any review reason)",
+        md,
+    );
+    let _ = writeln!(
+        out,
+        "flagged: {} of {} rows ({})\n",
+        v.flagged,
+        v.rows,
+        f3(v.share())
+    );
+    let mut rows = vec![detection_row("HC set wrong", &v.hc)];
+    if let Some(d) = &v.rac {
+        rows.push(detection_row("RAC set wrong", d));
+    }
+    let header = [
+        "error",
+        "wrong rows",
+        "flagged & wrong",
+        "precision",
+        "recall",
+    ];
+    table(out, 1, &header, &rows, md);
+    heading(
+        out,
+        "Review reasons (rows flagged, and how many are wrong)",
+        md,
+    );
+    let rows: Vec<Vec<String>> = v
+        .reasons
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                c.reason.clone(),
+                c.flagged.to_string(),
+                c.only.to_string(),
+                c.hc_wrong.to_string(),
+                f3(c.hc_wrong as f64 / c.flagged.max(1) as f64),
+            ];
+            if let Some(w) = c.rac_wrong {
+                row.push(w.to_string());
+                row.push(f3(w as f64 / c.flagged.max(1) as f64));
+            }
+            row
+        })
+        .collect();
+    let mut header = vec![
+        "reason",
+        "flagged",
+        "only reason",
+        "HC wrong",
+        "HC wrong share",
+    ];
+    if v.rac.is_some() {
+        header.extend(["RAC wrong", "RAC wrong share"]);
+    }
+    table(out, 1, &header, &rows, md);
+}
+
+fn detection_row(name: &str, d: &Detection) -> Vec<String> {
+    vec![
+        name.to_string(),
+        d.wrong.to_string(),
+        d.caught.to_string(),
+        f3(d.precision()),
+        f3(d.recall()),
+    ]
+}
+
+fn detection_json(d: &Detection) -> Value {
+    json!({"wrong": d.wrong, "flagged": d.flagged, "caught": d.caught,
+           "precision": d.precision(), "recall": d.recall()})
+}
+
+fn review_json(v: &ReviewReport) -> Value {
+    json!({
+        "rows": v.rows,
+        "flagged": v.flagged,
+        "share": v.share(),
+        "hc": detection_json(&v.hc),
+        "rac": v.rac.as_ref().map(detection_json),
+        "reasons": v.reasons.iter().map(|c| json!({
+            "reason": c.reason,
+            "flagged": c.flagged,
+            "only": c.only,
+            "hc_wrong": c.hc_wrong,
+            "rac_wrong": c.rac_wrong,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The report as long CSV (section, item, measure, value): metrics, per-code counts, the
+/// reliability table and the review report, for a spreadsheet or a script.
+fn render_csv(r: &Report) -> String {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    let mut push = |section: &str, item: &str, measure: &str, value: String| {
+        rows.push([section.into(), item.into(), measure.into(), value]);
+    };
+    push("rows", "", "read", r.meta.rows.to_string());
+    push("rows", "", "evaluated", r.evaluated.to_string());
+    for k in GATE_KEYS {
+        if let Some(v) = r.metrics.get(k) {
+            push("metrics", "", k, v.to_string());
+        }
+    }
+    for (section, d) in [("hc", &r.hc), ("rac", &r.rac), ("rac_group", &r.rac_group)] {
+        let Some(d) = d else { continue };
+        for (i, c) in d.counts.iter().enumerate().filter(|(_, c)| c.active()) {
+            let name = &d.names[i];
+            push(section, name, "support", c.support().to_string());
+            push(section, name, "predicted", c.predicted().to_string());
+            push(section, name, "precision", c.precision().to_string());
+            push(section, name, "recall", c.recall().to_string());
+            push(section, name, "f1", c.f1().to_string());
+        }
+    }
+    for b in r.reliability.iter().flatten() {
+        let band = format!("{:.1}-{:.1}", b.low, b.high);
+        push("reliability", &band, "count", b.count.to_string());
+        push("reliability", &band, "top1", b.accuracy().to_string());
+        push(
+            "reliability",
+            &band,
+            "exact",
+            b.exact_accuracy().to_string(),
+        );
+    }
+    if let Some(v) = &r.review {
+        push("review", "", "rows", v.rows.to_string());
+        push("review", "", "flagged", v.flagged.to_string());
+        let dims = [("hc", Some(&v.hc)), ("rac", v.rac.as_ref())];
+        for (name, d) in dims {
+            let Some(d) = d else { continue };
+            push("review", name, "wrong", d.wrong.to_string());
+            push("review", name, "caught", d.caught.to_string());
+            push("review", name, "precision", d.precision().to_string());
+            push("review", name, "recall", d.recall().to_string());
+        }
+        for c in &v.reasons {
+            push("review_reason", &c.reason, "flagged", c.flagged.to_string());
+            push("review_reason", &c.reason, "only", c.only.to_string());
+            push(
+                "review_reason",
+                &c.reason,
+                "hc_wrong",
+                c.hc_wrong.to_string(),
+            );
+            if let Some(w) = c.rac_wrong {
+                push("review_reason", &c.reason, "rac_wrong", w.to_string());
+            }
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["section", "item", "measure", "value"]);
+    for row in &rows {
+        let _ = w.write_record(row);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn prf_json(p: &eval::Prf) -> Value {
@@ -375,8 +606,10 @@ fn render_json(r: &Report, unmet: &[String]) -> String {
             "gold": g, "pred": p, "count": n
         })).collect::<Vec<_>>(),
         "reliability": r.reliability.as_ref().map(|b| b.iter().map(|b| json!({
-            "low": b.low, "high": b.high, "count": b.count, "top1": b.accuracy()
+            "low": b.low, "high": b.high, "count": b.count, "top1": b.accuracy(),
+            "exact": b.exact_accuracy()
         })).collect::<Vec<_>>()),
+        "review": r.review.as_ref().map(review_json),
         "unmet": unmet,
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -419,7 +652,7 @@ impl EvalArgs {
 fn predictions(args: &EvalArgs, gold: &mut GoldFile) -> Result<Vec<Pred>> {
     let Some(path) = &args.pred else {
         let lexicon = load_lexicon(args.lexicons.as_deref())?;
-        let coder = Coder::new(lexicon, Params::default())?;
+        let coder = Coder::new(lexicon, coding_params(&args.param)?)?;
         let pool = pipeline::thread_pool(pipeline::thread_count(args.threads))?;
         return Ok(pool.install(|| {
             gold.rows
@@ -431,6 +664,7 @@ fn predictions(args: &EvalArgs, gold: &mut GoldFile) -> Result<Vec<Pred>> {
                         rac: shares_of(&c.rac, |r: ResearchActivity| r.index()),
                         confidence: Some(c.hc_confidence),
                         no_text: c.reasons.contains(&Reason::NoText),
+                        reasons: Some(c.reasons.iter().map(|r| r.token().to_string()).collect()),
                     }
                 })
                 .collect()
@@ -474,6 +708,14 @@ fn shares_of<C: Copy>(shares: &[crate::coding::Share<C>], index: impl Fn(C) -> u
 
 pub fn run(args: EvalArgs) -> Result<()> {
     let gates = parse_gates(&args.min)?;
+    let ceilings = parse_gates_of("--max", &args.max)?;
+    if args.pred.is_some() && !args.param.is_empty() {
+        return Err(UsageError(
+            "--param changes how eval codes the gold text; with --pred nothing is coded".into(),
+        )
+        .into());
+    }
+    coding_params(&args.param)?;
     let spec = InputSpec::parse(&args.gold);
     let name = spec.display();
     let read = args.input.read_options(true);
@@ -509,22 +751,29 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 pred_hc: pred.hc,
                 pred_rac: pred.rac,
                 confidence: pred.confidence,
+                reasons: pred.reasons,
             });
         }
     }
     let report = eval::build_report(meta, gold.format.label_map(), &scored);
-    let unmet = unmet_gates(&report, &gates);
+    let mut unmet = unmet_gates(&report, &gates);
+    unmet.extend(unmet_ceilings(&report, &ceilings));
     let text = match args.format {
         ReportFormat::Table => render_text(&report, false),
         ReportFormat::Markdown => render_text(&report, true),
         ReportFormat::Json => render_json(&report, &unmet),
+        ReportFormat::Csv => render_csv(&report),
     };
     crate::output::write_whole(None, text.as_bytes())?;
     if !unmet.is_empty() {
         for u in &unmet {
             crate::output::note(format_args!("unmet: {u}"));
         }
-        bail!("{} of {} --min thresholds unmet", unmet.len(), gates.len());
+        bail!(
+            "{} of {} --min/--max thresholds unmet",
+            unmet.len(),
+            gates.len() + ceilings.len()
+        );
     }
     Ok(())
 }
@@ -538,6 +787,22 @@ fn unmet_gates(report: &Report, gates: &[(String, f64)]) -> Vec<String> {
             Some(v) => unmet.push(format!("{k} = {v:.3} < {min}")),
             None => unmet.push(format!(
                 "{k} = n/a (not measured for {} gold) < {min}",
+                report.meta.format
+            )),
+        }
+    }
+    unmet
+}
+
+/// The --max gates a report does not meet.
+fn unmet_ceilings(report: &Report, gates: &[(String, f64)]) -> Vec<String> {
+    let mut unmet = Vec::new();
+    for (k, max) in gates {
+        match report.metrics.get(k.as_str()) {
+            Some(v) if *v <= *max => {}
+            Some(v) => unmet.push(format!("{k} = {v:.3} > {max}")),
+            None => unmet.push(format!(
+                "{k} = n/a (not measured for {} gold) > {max}",
                 report.meta.format
             )),
         }

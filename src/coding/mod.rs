@@ -43,8 +43,8 @@ pub struct Params {
     /// Maximum research activity codes for a normal award; programmes get 4.
     pub max_rac: usize,
     pub split: SplitPolicy,
-    /// Confidence below this flags `low_confidence`.
-    pub low_confidence: f64,
+    /// The thresholds of the review decision (src/coding/review.rs).
+    pub review: ReviewParams,
     /// Texts with fewer words than this are flagged `short_text`.
     pub short_text_words: usize,
     /// The n-th match of the same lexicon entry in an award counts `1 / n^repeat_decay` of its
@@ -74,7 +74,7 @@ impl Default for Params {
             rac_relative: 0.5,
             max_rac: 2,
             split: SplitPolicy::Equal,
-            low_confidence: 0.35,
+            review: ReviewParams::default(),
             short_text_words: 25,
             repeat_decay: 0.5,
             aim_only_rac: &["7.1", "8.2"],
@@ -115,6 +115,11 @@ pub enum Reason {
     /// A field is written in a language with no lexicon (Swedish, Danish, German): matched with
     /// every entry, so shared Latin and English terms still count, but not read as it should be.
     UnsupportedLanguage,
+    /// A category beyond the first has little evidence next to the first, or little of it in
+    /// the title and aims: possibly mentioned, not studied.
+    WeakCategory,
+    /// The title names a disease, and a coded category is not one the title names.
+    OffTitle,
 }
 
 impl Reason {
@@ -133,9 +138,11 @@ impl Reason {
             Reason::TooManyCategories => "too_many_categories",
             Reason::RowError => "row_error",
             Reason::UnsupportedLanguage => "unsupported_language",
+            Reason::WeakCategory => "weak_category",
+            Reason::OffTitle => "off_title",
         }
     }
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 15] = [
         Reason::NoText,
         Reason::TitleOnly,
         Reason::ShortText,
@@ -149,6 +156,8 @@ impl Reason {
         Reason::TooManyCategories,
         Reason::RowError,
         Reason::UnsupportedLanguage,
+        Reason::WeakCategory,
+        Reason::OffTitle,
     ];
 }
 
@@ -198,8 +207,10 @@ mod evidence;
 mod hc;
 mod placeholder;
 mod rac;
+mod review;
 
 pub use placeholder::is_placeholder;
+pub use review::ReviewParams;
 
 /// Where a match stands, which decides how much it counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,8 +313,6 @@ impl Coder {
         let roles = self.sentence_roles(hits);
         let mut contributions: Vec<f64> = Vec::with_capacity(hits.len());
         let mut repeats: HashMap<u32, u32> = HashMap::new();
-        // Health-category evidence from outside background sentences, per category.
-        let mut hc_foreground = [false; HC_COUNT];
         for h in hits {
             let entry = &self.lexicon.entries[h.entry as usize];
             let n = repeats.entry(h.entry).or_insert(0);
@@ -330,9 +339,6 @@ impl Coder {
                 {
                     f *= p.aim_only_factor;
                 }
-                Target::Hc(c) if !matches!(role, Role::Background | Role::Criteria) => {
-                    hc_foreground[c.index()] = true;
-                }
                 _ => {}
             }
             contributions.push(f);
@@ -352,23 +358,8 @@ impl Coder {
 
         let mut coding = Coding::default();
         self.choose_hc(&scores, &mut coding, &evidence_for);
-        // (A standardised breakdown rests on topic words, not on category evidence.)
-        if let Some(first) = coding.hc.first().filter(|_| coding.breakdown.is_empty()) {
-            if first.score > 0.0 && !hc_foreground[first.code.index()] && first.code.is_specific() {
-                coding.reasons.push(Reason::BackgroundOnly);
-            }
-        }
         self.choose_rac(&scores, &mut coding, &evidence_for);
-        if coding
-            .rac
-            .iter()
-            .any(|r| INCONSISTENT_RAC.contains(&r.code.code()))
-        {
-            coding.reasons.push(Reason::InconsistentCode);
-        }
-        if coding.hc_confidence < p.low_confidence || coding.rac_confidence < p.low_confidence {
-            coding.reasons.push(Reason::LowConfidence);
-        }
+        self.review(&scores, hits, &roles, &contributions, &mut coding);
         coding
     }
 
