@@ -157,7 +157,7 @@ impl Reason {
 /// whether in the title, and how much they added.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
-    pub term: String,
+    pub term: TermText,
     pub count: u32,
     pub in_title: bool,
     pub score: f64,
@@ -200,6 +200,7 @@ mod hc;
 mod placeholder;
 mod rac;
 
+pub use evidence::TermText;
 pub use placeholder::is_placeholder;
 
 /// Where a match stands, which decides how much it counts.
@@ -717,7 +718,7 @@ mod tests {
         .unwrap();
         let terms = |c: &Coding| -> Vec<String> {
             c.hc.iter()
-                .flat_map(|s| s.evidence.iter().map(|e| e.term.clone()))
+                .flat_map(|s| s.evidence.iter().map(|e| e.term.to_string()))
                 .collect()
         };
         let c = coder.code(

@@ -13,7 +13,7 @@ use anyhow::Result;
 use csv::ByteRecord;
 
 use super::columns;
-use super::{decode_field, require_header, RawRow, RowSource, Stream, Table};
+use super::{decode_field, decode_field_into, require_header, RawRow, RowSource, Stream, Table};
 
 /// Rows looked at for the header when the first one names no known column.
 const HEADER_SEARCH: usize = 20;
@@ -384,12 +384,12 @@ impl RowSource for CsvSource {
             ));
         }
         for &col in &self.wanted {
-            let value = match record.get(col) {
-                Some(bytes) => decode_field(bytes, &mut row.problems, || {
+            let mut value = row.take_string();
+            if let Some(bytes) = record.get(col) {
+                decode_field_into(bytes, &mut value, &mut row.problems, || {
                     format!("column {:?}", self.headers[col])
-                }),
-                None => String::new(),
-            };
+                });
+            }
             row.values.push(value);
         }
         for (i, f) in record.iter().enumerate().skip(width) {
