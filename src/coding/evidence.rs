@@ -132,7 +132,8 @@ pub(super) fn collect(
     contributions: &[f64],
     pred: &dyn Fn(Target) -> bool,
 ) -> Vec<Evidence> {
-    let mut by_term: Vec<Evidence> = Vec::new();
+    // Room for the terms of most codes, so the list rarely grows.
+    let mut by_term: Vec<Evidence> = Vec::with_capacity(8);
     for (h, &c) in hits.iter().zip(contributions) {
         if !pred(coder.matcher.target(h.entry)) {
             continue;

@@ -416,10 +416,19 @@ fn read_record(
             return Ok(false);
         }
         let last = record.len().saturating_sub(1);
-        if let Some(f) = record.get(last).filter(|f| f.ends_with(b"\r")) {
-            let trimmed = f[..f.len() - 1].to_vec();
-            record.truncate(last);
-            record.push_field(&trimmed);
+        if record.get(last).is_some_and(|f| f.ends_with(b"\r")) {
+            // A reused buffer: every row of a CRLF file comes through here.
+            thread_local! {
+                static TRIMMED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            TRIMMED.with(|t| {
+                let trimmed = &mut *t.borrow_mut();
+                let f = &record[last];
+                trimmed.clear();
+                trimmed.extend_from_slice(&f[..f.len() - 1]);
+                record.truncate(last);
+                record.push_field(trimmed);
+            });
         }
         if !(record.len() == 1 && record[0].is_empty()) {
             return Ok(true);
