@@ -653,3 +653,44 @@ impl RowFormat for JsonlFormat {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_written_as_the_csv_crate_writes_them() {
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\rhere",
+            " padded ",
+            "Ærø; 50%",
+            "#hash",
+        ];
+        let mut ours = Vec::new();
+        for (i, f) in fields.iter().enumerate() {
+            csv_field(&mut ours, i == 0, f);
+        }
+        ours.push(b'\n');
+        let mut theirs = csv::Writer::from_writer(Vec::new());
+        theirs.write_record(fields).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs.into_inner().unwrap()).unwrap()
+        );
+    }
+
+    #[test]
+    fn percents_as_the_split_module_writes_them() {
+        for p in [0, 5, 50, 100, 3333, 3334, 3330, 10_000, 1] {
+            let mut s = String::new();
+            push_percent(&mut s, p);
+            assert_eq!(s, crate::hrcs::split::format_percent(p));
+        }
+    }
+}
