@@ -297,8 +297,20 @@ fn code_batches<B>(
         let Ok(mut batch) = next else {
             return;
         };
-        if let Err(e) = work(&batch.awards[..batch.len], &mut batch.out) {
-            batch.failed = Some(e);
+        // A panic (a bug) becomes this batch's error: the writer stops at it, where a lost
+        // batch would leave it waiting for ever.
+        let coded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            work(&batch.awards[..batch.len], &mut batch.out)
+        }));
+        match coded {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => batch.failed = Some(e),
+            Err(_) => {
+                let line = batch.awards.first().map_or(0, |a| a.line);
+                batch.failed = Some(anyhow::anyhow!(
+                    "internal error: coding the batch from line {line} failed (see the message above)"
+                ));
+            }
         }
         if done.send(batch).is_err() {
             return;

@@ -169,9 +169,14 @@ impl RawRow {
     /// Empties the row for the next one, keeping the value strings for reuse
     /// ([`RawRow::take_string`]).
     pub fn recycle(&mut self) {
+        // At most a row's worth are kept: sources that do not take spares (JSON lines,
+        // spreadsheets) must not pile them up.
+        let keep = self.values.len();
         for mut v in self.values.drain(..) {
-            v.clear();
-            self.spare.push(v);
+            if self.spare.len() < keep {
+                v.clear();
+                self.spare.push(v);
+            }
         }
         self.problems.clear();
         self.extra.clear();
