@@ -2,6 +2,62 @@
 
 use clap::Parser;
 
+/// `--features count-allocs`: every heap allocation is counted and the totals printed to stderr
+/// at exit, for the benchmark's allocations per abstract (docs/benchmarks.md). Off by default:
+/// the counters are shared atomics, which cost a little on every allocation.
+#[cfg(feature = "count-allocs")]
+mod count_allocs {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+    pub struct Counting;
+    static ALLOCS: AtomicU64 = AtomicU64::new(0);
+    static REALLOCS: AtomicU64 = AtomicU64::new(0);
+    static BYTES: AtomicU64 = AtomicU64::new(0);
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            ALLOCS.fetch_add(1, Relaxed);
+            BYTES.fetch_add(layout.size() as u64, Relaxed);
+            System.alloc(layout)
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            ALLOCS.fetch_add(1, Relaxed);
+            BYTES.fetch_add(layout.size() as u64, Relaxed);
+            System.alloc_zeroed(layout)
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            REALLOCS.fetch_add(1, Relaxed);
+            BYTES.fetch_add(new_size.saturating_sub(layout.size()) as u64, Relaxed);
+            System.realloc(ptr, layout, new_size)
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            System.dealloc(ptr, layout)
+        }
+    }
+
+    /// One line a script can parse: `hrcs: allocations=N reallocations=N bytes=N`.
+    pub fn report() {
+        eprintln!(
+            "hrcs: allocations={} reallocations={} bytes={}",
+            ALLOCS.load(Relaxed),
+            REALLOCS.load(Relaxed),
+            BYTES.load(Relaxed)
+        );
+    }
+}
+
+#[cfg(feature = "count-allocs")]
+#[global_allocator]
+static GLOBAL: count_allocs::Counting = count_allocs::Counting;
+
+/// Ends the process, printing the allocation counts first when they are counted.
+fn exit(code: i32) -> ! {
+    #[cfg(feature = "count-allocs")]
+    count_allocs::report();
+    std::process::exit(code)
+}
+
 fn main() {
     let cli = match hrcs::cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -12,7 +68,7 @@ fn main() {
             } else {
                 hrcs::error::EXIT_OK
             };
-            std::process::exit(print_clap(&e, code));
+            exit(print_clap(&e, code));
         }
     };
     if let Err(err) = hrcs::cli::run(cli) {
@@ -21,8 +77,10 @@ fn main() {
             let text = format!("{err:#}");
             hrcs::output::note(format_args!("hrcs: error: {}", text.trim_end()));
         }
-        std::process::exit(code);
+        exit(code);
     }
+    #[cfg(feature = "count-allocs")]
+    count_allocs::report();
 }
 
 /// Prints clap's help, version or usage error. Help and version go to standard output with

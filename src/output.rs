@@ -5,13 +5,14 @@
 pub mod file;
 pub use file::{note, stdout, write_whole, Output, Sink};
 
+use std::fmt::Write as _;
 use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::coding::{Coding, Evidence, Share};
-use crate::hrcs::split::format_percent;
 use crate::input::Award;
 
 /// Output file format.
@@ -59,10 +60,37 @@ pub const LONG_COLUMNS: &[&str] = &[
     "evidence",
 ];
 
-/// Something that takes codings in order.
+/// Formats codings into output bytes. Shared by the coding threads, which format each award
+/// right after coding it, so the thread that writes only copies finished bytes.
+pub trait RowFormat: Send + Sync {
+    /// Appends the output rows of one award to `buf.bytes`.
+    fn format(&self, award: &Award, coding: &Coding, buf: &mut RowBuf) -> Result<()>;
+}
+
+/// Formatted output rows, with the scratch text a formatter reuses from row to row (no
+/// allocation per field once the buffers have grown).
+#[derive(Debug, Default)]
+pub struct RowBuf {
+    pub bytes: Vec<u8>,
+    field: String,
+    reasons: String,
+    language: String,
+}
+
+/// Something that takes codings in order: formatted by [`CodingWriter::formatter`] (on any
+/// thread), written with [`CodingWriter::write_rows`] in input order.
 pub trait CodingWriter {
-    fn write(&mut self, award: &Award, coding: &Coding) -> Result<()>;
+    /// The formatter for the coding threads.
+    fn formatter(&self) -> Arc<dyn RowFormat>;
+    /// Writes rows made by the formatter.
+    fn write_rows(&mut self, rows: &[u8]) -> Result<()>;
     fn finish(&mut self) -> Result<()>;
+    /// Formats and writes one award.
+    fn write(&mut self, award: &Award, coding: &Coding) -> Result<()> {
+        let mut buf = RowBuf::default();
+        self.formatter().format(award, coding, &mut buf)?;
+        self.write_rows(&buf.bytes)
+    }
 }
 
 /// Builds the writer for a format and layout. `kept` holds the input column names when the input
@@ -74,15 +102,56 @@ pub fn writer<W: Write + 'static>(
     kept: Option<&[String]>,
     lexicon_label: &str,
 ) -> Result<Box<dyn CodingWriter>> {
-    Ok(match format {
-        OutputFormat::Csv => Box::new(CsvWriter::new(out, layout, kept)?),
-        OutputFormat::Jsonl => Box::new(JsonlWriter {
-            out: std::io::BufWriter::with_capacity(1 << 16, out),
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let format: Arc<dyn RowFormat> = match format {
+        OutputFormat::Csv => {
+            let columns = match layout {
+                Layout::Wide => WIDE_COLUMNS,
+                Layout::Long => LONG_COLUMNS,
+            };
+            let mut header: Vec<String> = kept
+                .map(|k| kept_column_names(k, columns))
+                .unwrap_or_default();
+            header.extend(columns.iter().map(|c| c.to_string()));
+            let mut line = Vec::new();
+            for (i, h) in header.iter().enumerate() {
+                csv_field(&mut line, i == 0, h);
+            }
+            line.push(b'\n');
+            out.write_all(&line)?;
+            Arc::new(CsvFormat {
+                layout,
+                width: kept.map(|k| k.len()),
+            })
+        }
+        OutputFormat::Jsonl => Arc::new(JsonlFormat {
             kept: kept.map(|k| k.to_vec()),
             lexicon: lexicon_label.to_string(),
-            line: Vec::with_capacity(4096),
         }),
-    })
+    };
+    Ok(Box::new(ByteWriter { out, format }))
+}
+
+/// Writes formatted rows to the destination.
+struct ByteWriter<W: Write> {
+    out: std::io::BufWriter<W>,
+    format: Arc<dyn RowFormat>,
+}
+
+impl<W: Write> CodingWriter for ByteWriter<W> {
+    fn formatter(&self) -> Arc<dyn RowFormat> {
+        Arc::clone(&self.format)
+    }
+
+    fn write_rows(&mut self, rows: &[u8]) -> Result<()> {
+        self.out.write_all(rows)?;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 /// Names for passed-through input columns: an input column named like an output column becomes
@@ -103,157 +172,196 @@ pub fn kept_column_names(headers: &[String], output_columns: &[&str]) -> Vec<Str
         .collect()
 }
 
-struct CsvWriter<W: Write> {
-    out: csv::Writer<W>,
-    layout: Layout,
-    keep: bool,
-    width: usize,
+/// Appends one CSV field as the `csv` crate writes it (RFC 4180, `,` delimiter, `\n` line end):
+/// quoted only when it holds a comma, a quote or a line break, with quotes doubled.
+fn csv_field(out: &mut Vec<u8>, first: bool, field: &str) {
+    if !first {
+        out.push(b',');
+    }
+    let bytes = field.as_bytes();
+    if !bytes
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    out.push(b'"');
+    for part in bytes.split_inclusive(|&b| b == b'"') {
+        out.extend_from_slice(part);
+        if part.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
 }
 
-impl<W: Write> CsvWriter<W> {
-    fn new(out: W, layout: Layout, kept: Option<&[String]>) -> Result<Self> {
-        let mut out = csv::WriterBuilder::new()
-            .buffer_capacity(1 << 16)
-            .from_writer(out);
-        let columns = match layout {
-            Layout::Wide => WIDE_COLUMNS,
-            Layout::Long => LONG_COLUMNS,
-        };
-        let mut header: Vec<String> = kept
-            .map(|k| kept_column_names(k, columns))
-            .unwrap_or_default();
-        header.extend(columns.iter().map(|c| c.to_string()));
-        out.write_record(&header)?;
-        Ok(CsvWriter {
-            out,
-            layout,
-            keep: kept.is_some(),
-            width: kept.map(|k| k.len()).unwrap_or(0),
-        })
-    }
+/// Wide or long CSV, with the passed-through input columns first when `width` is set.
+struct CsvFormat {
+    layout: Layout,
+    width: Option<usize>,
+}
 
-    fn write_kept(&mut self, award: &Award) -> Result<()> {
-        if self.keep {
-            for i in 0..self.width {
-                self.out
-                    .write_field(award.kept.get(i).map(|s| s.as_str()).unwrap_or(""))?;
+impl CsvFormat {
+    /// Starts a row: the kept input columns, then the id.
+    fn start_row(&self, out: &mut Vec<u8>, award: &Award) {
+        let mut first = true;
+        if let Some(width) = self.width {
+            for i in 0..width {
+                csv_field(out, first, award.kept.get(i).map_or("", |s| s.as_str()));
+                first = false;
             }
         }
-        Ok(())
+        csv_field(out, first, &award.id);
+    }
+
+    /// One row of the long layout: a code with its name, share, confidence and evidence.
+    #[allow(clippy::too_many_arguments)]
+    fn long_row(
+        &self,
+        buf: &mut RowBuf,
+        award: &Award,
+        dimension: &str,
+        code: &str,
+        name: &str,
+        percent: u32,
+        confidence: f64,
+        review: &str,
+        evidence: &[Evidence],
+    ) {
+        let out = &mut buf.bytes;
+        self.start_row(out, award);
+        csv_field(out, false, dimension);
+        csv_field(out, false, code);
+        csv_field(out, false, name);
+        buf.field.clear();
+        push_percent(&mut buf.field, percent);
+        csv_field(out, false, &buf.field);
+        buf.field.clear();
+        let _ = write!(buf.field, "{confidence:.2}");
+        csv_field(out, false, &buf.field);
+        csv_field(out, false, review);
+        csv_field(out, false, &buf.reasons);
+        csv_field(out, false, &buf.language);
+        buf.field.clear();
+        push_terms(&mut buf.field, evidence);
+        csv_field(out, false, &buf.field);
+        out.push(b'\n');
     }
 }
 
-impl<W: Write> CodingWriter for CsvWriter<W> {
-    fn write(&mut self, award: &Award, coding: &Coding) -> Result<()> {
-        let reasons = reasons_text(coding);
+impl RowFormat for CsvFormat {
+    fn format(&self, award: &Award, coding: &Coding, buf: &mut RowBuf) -> Result<()> {
+        buf.reasons.clear();
+        push_reasons(&mut buf.reasons, coding);
+        buf.language.clear();
+        let _ = write!(buf.language, "{}", coding.language);
         let review = if coding.review() { "true" } else { "false" };
-        let language = coding.language.to_string();
         match self.layout {
             Layout::Wide => {
-                self.write_kept(award)?;
-                self.out.write_field(&award.id)?;
-                self.out
-                    .write_field(codes_text(&coding.hc, |c| c.short()))?;
-                self.out
-                    .write_field(confidence_text(coding, coding.hc_confidence))?;
-                self.out
-                    .write_field(codes_text(&coding.rac, |r| r.code()))?;
-                self.out
-                    .write_field(confidence_text(coding, coding.rac_confidence))?;
-                self.out.write_field(review)?;
-                self.out.write_field(&reasons)?;
-                self.out.write_field(&language)?;
-                self.out.write_field(evidence_text(award, coding))?;
-                self.out.write_record(None::<&[u8]>)?;
+                let out = &mut buf.bytes;
+                self.start_row(out, award);
+                buf.field.clear();
+                push_codes(&mut buf.field, &coding.hc, |c| c.short());
+                csv_field(out, false, &buf.field);
+                buf.field.clear();
+                push_confidence(&mut buf.field, coding, coding.hc_confidence);
+                csv_field(out, false, &buf.field);
+                buf.field.clear();
+                push_codes(&mut buf.field, &coding.rac, |r| r.code());
+                csv_field(out, false, &buf.field);
+                buf.field.clear();
+                push_confidence(&mut buf.field, coding, coding.rac_confidence);
+                csv_field(out, false, &buf.field);
+                csv_field(out, false, review);
+                csv_field(out, false, &buf.reasons);
+                csv_field(out, false, &buf.language);
+                buf.field.clear();
+                push_evidence(&mut buf.field, award, coding);
+                csv_field(out, false, &buf.field);
+                out.push(b'\n');
             }
             Layout::Long => {
-                let mut rows: Vec<[String; 5]> = Vec::new();
+                if coding.hc.is_empty() && coding.rac.is_empty() {
+                    // An award with no codes still gets a row, so every award is accounted for.
+                    let out = &mut buf.bytes;
+                    self.start_row(out, award);
+                    for f in ["hc", "", "", "", "", review, &buf.reasons, &buf.language] {
+                        csv_field(out, false, f);
+                    }
+                    buf.field.clear();
+                    push_evidence(&mut buf.field, award, coding);
+                    csv_field(out, false, &buf.field);
+                    out.push(b'\n');
+                }
                 for s in &coding.hc {
-                    rows.push([
-                        "hc".into(),
-                        s.code.short().into(),
-                        s.code.info().name.clone(),
-                        format_percent(s.percent),
-                        format!("{:.2}", coding.hc_confidence),
-                    ]);
+                    let info = s.code.info();
+                    self.long_row(
+                        buf,
+                        award,
+                        "hc",
+                        s.code.short(),
+                        &info.name,
+                        s.percent,
+                        coding.hc_confidence,
+                        review,
+                        &s.evidence,
+                    );
                 }
                 for s in &coding.rac {
-                    rows.push([
-                        "rac".into(),
-                        s.code.code().into(),
-                        s.code.info().name.clone(),
-                        format_percent(s.percent),
-                        format!("{:.2}", coding.rac_confidence),
-                    ]);
-                }
-                let evidence: Vec<String> = coding
-                    .hc
-                    .iter()
-                    .map(|s| terms_text(&s.evidence))
-                    .chain(coding.rac.iter().map(|s| terms_text(&s.evidence)))
-                    .collect();
-                if rows.is_empty() {
-                    // An award with no codes still gets a row, so every award is accounted for.
-                    self.write_kept(award)?;
-                    for f in [
-                        award.id.as_str(),
-                        "hc",
-                        "",
-                        "",
-                        "",
-                        "",
+                    let info = s.code.info();
+                    self.long_row(
+                        buf,
+                        award,
+                        "rac",
+                        s.code.code(),
+                        &info.name,
+                        s.percent,
+                        coding.rac_confidence,
                         review,
-                        &reasons,
-                        &language,
-                        &evidence_text(award, coding),
-                    ] {
-                        self.out.write_field(f)?;
-                    }
-                    self.out.write_record(None::<&[u8]>)?;
-                }
-                for (row, ev) in rows.iter().zip(evidence) {
-                    self.write_kept(award)?;
-                    self.out.write_field(&award.id)?;
-                    for f in row {
-                        self.out.write_field(f)?;
-                    }
-                    self.out.write_field(review)?;
-                    self.out.write_field(&reasons)?;
-                    self.out.write_field(&language)?;
-                    self.out.write_field(ev)?;
-                    self.out.write_record(None::<&[u8]>)?;
+                        &s.evidence,
+                    );
                 }
             }
         }
         Ok(())
     }
+}
 
-    fn finish(&mut self) -> Result<()> {
-        self.out.flush()?;
-        Ok(())
+fn push_confidence(out: &mut String, coding: &Coding, c: f64) {
+    if !(coding.hc.is_empty() && coding.rac.is_empty()) {
+        let _ = write!(out, "{c:.2}");
     }
 }
 
-fn confidence_text(coding: &Coding, c: f64) -> String {
-    if coding.hc.is_empty() && coding.rac.is_empty() {
-        String::new()
+/// A share in hundredths as [`format_percent`](crate::hrcs::split::format_percent) writes it (`50`, `33.3`, `33.34`).
+fn push_percent(out: &mut String, hundredths: u32) {
+    let (whole, frac) = (hundredths / 100, hundredths % 100);
+    let _ = if frac == 0 {
+        write!(out, "{whole}")
+    } else if frac % 10 == 0 {
+        write!(out, "{whole}.{}", frac / 10)
     } else {
-        format!("{c:.2}")
-    }
+        write!(out, "{whole}.{frac:02}")
+    };
 }
 
 /// `Cancer:50;Oral:50`, strongest first.
 pub fn codes_text<C: Copy>(shares: &[Share<C>], name: impl Fn(C) -> &'static str) -> String {
     let mut s = String::new();
+    push_codes(&mut s, shares, name);
+    s
+}
+
+fn push_codes<C: Copy>(out: &mut String, shares: &[Share<C>], name: impl Fn(C) -> &'static str) {
     for (i, share) in shares.iter().enumerate() {
         if i > 0 {
-            s.push(';');
+            out.push(';');
         }
-        s.push_str(name(share.code));
-        s.push(':');
-        s.push_str(&format_percent(share.percent));
+        out.push_str(name(share.code));
+        out.push(':');
+        push_percent(out, share.percent);
     }
-    s
 }
 
 /// Reads a `CODE:PERCENT;...` cell, the format `codes_text` writes (hand-made files may leave the
@@ -290,12 +398,18 @@ pub fn parse_percent(s: &str) -> Option<u32> {
 
 /// `no_text;title_only`: the review reason tokens.
 pub fn reasons_text(coding: &Coding) -> String {
-    coding
-        .reasons
-        .iter()
-        .map(|r| r.token())
-        .collect::<Vec<_>>()
-        .join(";")
+    let mut s = String::new();
+    push_reasons(&mut s, coding);
+    s
+}
+
+fn push_reasons(out: &mut String, coding: &Coding) {
+    for (i, r) in coding.reasons.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(r.token());
+    }
 }
 
 /// How many terms evidence shows per code before "+N more".
@@ -303,30 +417,51 @@ const TERMS_SHOWN: usize = 6;
 
 /// `breast cancer x2 (title), tumour`: the terms behind one code, strongest first.
 pub fn terms_text(evidence: &[Evidence]) -> String {
-    let mut parts: Vec<String> = evidence
-        .iter()
-        .take(TERMS_SHOWN)
-        .map(|e| {
-            let mut t = e.term.split_whitespace().collect::<Vec<_>>().join(" ");
-            if e.count > 1 {
-                t.push_str(&format!(" x{}", e.count));
+    let mut s = String::new();
+    push_terms(&mut s, evidence);
+    s
+}
+
+fn push_terms(out: &mut String, evidence: &[Evidence]) {
+    for (i, e) in evidence.iter().take(TERMS_SHOWN).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        // Runs of white space show as one space.
+        for (j, word) in e.term.split_whitespace().enumerate() {
+            if j > 0 {
+                out.push(' ');
             }
-            if e.in_title {
-                t.push_str(" (title)");
-            }
-            t
-        })
-        .collect();
-    if evidence.len() > TERMS_SHOWN {
-        parts.push(format!("+{} more", evidence.len() - TERMS_SHOWN));
+            out.push_str(word);
+        }
+        if e.count > 1 {
+            let _ = write!(out, " x{}", e.count);
+        }
+        if e.in_title {
+            out.push_str(" (title)");
+        }
     }
-    parts.join(", ")
+    if evidence.len() > TERMS_SHOWN {
+        let _ = write!(out, ", +{} more", evidence.len() - TERMS_SHOWN);
+    }
 }
 
 /// The evidence column: each code with its terms, then the rules applied, then any row problem.
 /// `Cancer: breast cancer x2 (title), tumour; 6.1: randomised, chemotherapy; rule: ...`
 pub fn evidence_text(award: &Award, coding: &Coding) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    let mut s = String::new();
+    push_evidence(&mut s, award, coding);
+    s
+}
+
+fn push_evidence(out: &mut String, award: &Award, coding: &Coding) {
+    let mut first = true;
+    let mut part = |out: &mut String| {
+        if !first {
+            out.push_str("; ");
+        }
+        first = false;
+    };
     // Codes that share the same evidence (a standardised breakdown) are listed together.
     let mut i = 0;
     while i < coding.hc.len() {
@@ -335,34 +470,40 @@ pub fn evidence_text(award: &Award, coding: &Coding) -> String {
             j += 1;
         }
         if !coding.hc[i].evidence.is_empty() {
-            let names: Vec<&str> = coding.hc[i..j].iter().map(|s| s.code.short()).collect();
-            parts.push(format!(
-                "{}: {}",
-                names.join("/"),
-                terms_text(&coding.hc[i].evidence)
-            ));
+            part(out);
+            for (k, s) in coding.hc[i..j].iter().enumerate() {
+                if k > 0 {
+                    out.push('/');
+                }
+                out.push_str(s.code.short());
+            }
+            out.push_str(": ");
+            push_terms(out, &coding.hc[i].evidence);
         }
         i = j;
     }
     for s in &coding.rac {
         if !s.evidence.is_empty() {
-            parts.push(format!("{}: {}", s.code.code(), terms_text(&s.evidence)));
+            part(out);
+            out.push_str(s.code.code());
+            out.push_str(": ");
+            push_terms(out, &s.evidence);
         }
     }
     for r in &coding.rules {
-        parts.push(format!("rule: {r}"));
+        part(out);
+        let _ = write!(out, "rule: {r}");
     }
     for p in &award.problems {
-        parts.push(format!("row error (line {}): {p}", award.line));
+        part(out);
+        let _ = write!(out, "row error (line {}): {p}", award.line);
     }
-    parts.join("; ")
 }
 
-struct JsonlWriter<W: Write> {
-    out: std::io::BufWriter<W>,
+/// JSON lines, one record per award (schema [`JSONL_SCHEMA`]).
+struct JsonlFormat {
     kept: Option<Vec<String>>,
     lexicon: String,
-    line: Vec<u8>,
 }
 
 #[derive(Serialize)]
@@ -372,13 +513,86 @@ struct JsonEvidence<'a> {
     title: bool,
 }
 
+/// A code's evidence as a JSON array, serialised straight from the coding.
+struct JsonEvidenceList<'a>(&'a [Evidence]);
+
+impl Serialize for JsonEvidenceList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|e| JsonEvidence {
+            term: e.term.as_str(),
+            count: e.count,
+            title: e.in_title,
+        }))
+    }
+}
+
 #[derive(Serialize)]
 struct JsonCode<'a> {
     code: &'a str,
     id: &'a str,
     name: &'a str,
     percent: f64,
-    evidence: Vec<JsonEvidence<'a>>,
+    evidence: JsonEvidenceList<'a>,
+}
+
+/// A code as JSON names it.
+trait JsonCodeName: Copy {
+    fn json_code(self) -> &'static str;
+    fn json_info(self) -> &'static crate::hrcs::CodeInfo;
+}
+
+impl JsonCodeName for crate::hrcs::HealthCategory {
+    fn json_code(self) -> &'static str {
+        self.short()
+    }
+    fn json_info(self) -> &'static crate::hrcs::CodeInfo {
+        self.info()
+    }
+}
+
+impl JsonCodeName for crate::hrcs::ResearchActivity {
+    fn json_code(self) -> &'static str {
+        self.code()
+    }
+    fn json_info(self) -> &'static crate::hrcs::CodeInfo {
+        self.info()
+    }
+}
+
+/// The shares of a dimension as a JSON array, serialised straight from the coding.
+struct JsonCodes<'a, C>(&'a [Share<C>]);
+
+impl<C: JsonCodeName> Serialize for JsonCodes<'_, C> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|share| {
+            let info = share.code.json_info();
+            JsonCode {
+                code: share.code.json_code(),
+                id: &info.id,
+                name: &info.name,
+                percent: share.percent as f64 / 100.0,
+                evidence: JsonEvidenceList(&share.evidence),
+            }
+        }))
+    }
+}
+
+/// The review reason tokens as a JSON array.
+struct JsonReasons<'a>(&'a [crate::coding::Reason]);
+
+impl Serialize for JsonReasons<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| r.token()))
+    }
+}
+
+/// Serialises through `Display` (serde_json writes it without an intermediate string).
+struct JsonDisplay<'a, T: std::fmt::Display>(&'a T);
+
+impl<T: std::fmt::Display> Serialize for JsonDisplay<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
 }
 
 #[derive(Serialize)]
@@ -390,44 +604,19 @@ struct JsonRecord<'a> {
     line: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     input: Option<serde_json::Map<String, serde_json::Value>>,
-    hc: Vec<JsonCode<'a>>,
+    hc: JsonCodes<'a, crate::hrcs::HealthCategory>,
     hc_confidence: Option<f64>,
-    rac: Vec<JsonCode<'a>>,
+    rac: JsonCodes<'a, crate::hrcs::ResearchActivity>,
     rac_confidence: Option<f64>,
     review: bool,
-    review_reasons: Vec<&'static str>,
-    language: String,
+    review_reasons: JsonReasons<'a>,
+    language: JsonDisplay<'a, crate::language::Detected>,
     rules: &'a [String],
     row_errors: &'a [String],
 }
 
-fn json_codes<'a, C: Copy>(
-    shares: &'a [Share<C>],
-    info: impl Fn(C) -> &'static crate::hrcs::CodeInfo,
-    code: impl Fn(C) -> &'static str,
-) -> Vec<JsonCode<'a>> {
-    shares
-        .iter()
-        .map(|s| JsonCode {
-            code: code(s.code),
-            id: &info(s.code).id,
-            name: &info(s.code).name,
-            percent: s.percent as f64 / 100.0,
-            evidence: s
-                .evidence
-                .iter()
-                .map(|e| JsonEvidence {
-                    term: &e.term,
-                    count: e.count,
-                    title: e.in_title,
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-impl<W: Write> CodingWriter for JsonlWriter<W> {
-    fn write(&mut self, award: &Award, coding: &Coding) -> Result<()> {
+impl RowFormat for JsonlFormat {
+    fn format(&self, award: &Award, coding: &Coding, buf: &mut RowBuf) -> Result<()> {
         let coded = !(coding.hc.is_empty() && coding.rac.is_empty());
         let record = JsonRecord {
             schema: JSONL_SCHEMA,
@@ -449,25 +638,59 @@ impl<W: Write> CodingWriter for JsonlWriter<W> {
                     })
                     .collect()
             }),
-            hc: json_codes(&coding.hc, |c| c.info(), |c| c.short()),
+            hc: JsonCodes(&coding.hc),
             hc_confidence: coded.then_some(coding.hc_confidence),
-            rac: json_codes(&coding.rac, |r| r.info(), |r| r.code()),
+            rac: JsonCodes(&coding.rac),
             rac_confidence: coded.then_some(coding.rac_confidence),
             review: coding.review(),
-            review_reasons: coding.reasons.iter().map(|r| r.token()).collect(),
-            language: coding.language.to_string(),
+            review_reasons: JsonReasons(&coding.reasons),
+            language: JsonDisplay(&coding.language),
             rules: &coding.rules,
             row_errors: &award.problems,
         };
-        self.line.clear();
-        serde_json::to_writer(&mut self.line, &record)?;
-        self.line.push(b'\n');
-        self.out.write_all(&self.line)?;
+        serde_json::to_writer(&mut buf.bytes, &record)?;
+        buf.bytes.push(b'\n');
         Ok(())
     }
+}
 
-    fn finish(&mut self) -> Result<()> {
-        self.out.flush()?;
-        Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_written_as_the_csv_crate_writes_them() {
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\rhere",
+            " padded ",
+            "Ærø; 50%",
+            "#hash",
+        ];
+        let mut ours = Vec::new();
+        for (i, f) in fields.iter().enumerate() {
+            csv_field(&mut ours, i == 0, f);
+        }
+        ours.push(b'\n');
+        let mut theirs = csv::Writer::from_writer(Vec::new());
+        theirs.write_record(fields).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs.into_inner().unwrap()).unwrap()
+        );
+    }
+
+    #[test]
+    fn percents_as_the_split_module_writes_them() {
+        for p in [0, 5, 50, 100, 3333, 3334, 3330, 10_000, 1] {
+            let mut s = String::new();
+            push_percent(&mut s, p);
+            assert_eq!(s, crate::hrcs::split::format_percent(p));
+        }
     }
 }

@@ -165,7 +165,7 @@ impl Reason {
 /// whether in the title, and how much they added.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
-    pub term: String,
+    pub term: TermText,
     pub count: u32,
     pub in_title: bool,
     pub score: f64,
@@ -209,6 +209,7 @@ mod placeholder;
 mod rac;
 mod review;
 
+pub use evidence::TermText;
 pub use placeholder::is_placeholder;
 pub use review::ReviewParams;
 
@@ -708,7 +709,7 @@ mod tests {
         .unwrap();
         let terms = |c: &Coding| -> Vec<String> {
             c.hc.iter()
-                .flat_map(|s| s.evidence.iter().map(|e| e.term.clone()))
+                .flat_map(|s| s.evidence.iter().map(|e| e.term.to_string()))
                 .collect()
         };
         let c = coder.code(

@@ -13,7 +13,7 @@ use anyhow::Result;
 use csv::ByteRecord;
 
 use super::columns;
-use super::{decode_field, require_header, RawRow, RowSource, Stream, Table};
+use super::{decode_field, decode_field_into, require_header, RawRow, RowSource, Stream, Table};
 
 /// Rows looked at for the header when the first one names no known column.
 const HEADER_SEARCH: usize = 20;
@@ -384,12 +384,12 @@ impl RowSource for CsvSource {
             ));
         }
         for &col in &self.wanted {
-            let value = match record.get(col) {
-                Some(bytes) => decode_field(bytes, &mut row.problems, || {
+            let mut value = row.take_string();
+            if let Some(bytes) = record.get(col) {
+                decode_field_into(bytes, &mut value, &mut row.problems, || {
                     format!("column {:?}", self.headers[col])
-                }),
-                None => String::new(),
-            };
+                });
+            }
             row.values.push(value);
         }
         for (i, f) in record.iter().enumerate().skip(width) {
@@ -416,10 +416,19 @@ fn read_record(
             return Ok(false);
         }
         let last = record.len().saturating_sub(1);
-        if let Some(f) = record.get(last).filter(|f| f.ends_with(b"\r")) {
-            let trimmed = f[..f.len() - 1].to_vec();
-            record.truncate(last);
-            record.push_field(&trimmed);
+        if record.get(last).is_some_and(|f| f.ends_with(b"\r")) {
+            // A reused buffer: every row of a CRLF file comes through here.
+            thread_local! {
+                static TRIMMED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            TRIMMED.with(|t| {
+                let trimmed = &mut *t.borrow_mut();
+                let f = &record[last];
+                trimmed.clear();
+                trimmed.extend_from_slice(&f[..f.len() - 1]);
+                record.truncate(last);
+                record.push_field(trimmed);
+            });
         }
         if !(record.len() == 1 && record[0].is_empty()) {
             return Ok(true);

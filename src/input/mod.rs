@@ -161,6 +161,31 @@ pub struct RawRow {
     /// Fields beyond the header's width (a ragged row), as the input wrote them: CSV fields joined
     /// by the delimiter, spreadsheet cells by tabs, JSON keys the first object lacked as an object.
     pub extra: String,
+    /// Emptied value strings of earlier rows, for reuse.
+    spare: Vec<String>,
+}
+
+impl RawRow {
+    /// Empties the row for the next one, keeping the value strings for reuse
+    /// ([`RawRow::take_string`]).
+    pub fn recycle(&mut self) {
+        // At most a row's worth are kept: sources that do not take spares (JSON lines,
+        // spreadsheets) must not pile them up.
+        let keep = self.values.len();
+        for mut v in self.values.drain(..) {
+            if self.spare.len() < keep {
+                v.clear();
+                self.spare.push(v);
+            }
+        }
+        self.problems.clear();
+        self.extra.clear();
+    }
+
+    /// An empty string for a value, reusing one of the previous row's.
+    pub fn take_string(&mut self) -> String {
+        self.spare.pop().unwrap_or_default()
+    }
 }
 
 /// A table-shaped source of rows.
@@ -311,14 +336,20 @@ impl Input {
 
     /// Reads the next award, or `None` at the end of the input.
     pub fn next_award(&mut self, raw: &mut RawRow) -> Result<Option<Award>> {
+        let mut award = Award::default();
+        Ok(self.read_award(raw, &mut award)?.then_some(award))
+    }
+
+    /// Reads the next award into `award`, reusing its strings (and `raw`'s), so a reader that
+    /// recycles its awards allocates nothing per row once they have grown; `Ok(false)` at the
+    /// end.
+    pub fn read_award(&mut self, raw: &mut RawRow, award: &mut Award) -> Result<bool> {
         if let Some(r) = self.pending.pop_front() {
             *raw = r;
         } else {
-            raw.values.clear();
-            raw.problems.clear();
-            raw.extra.clear();
+            raw.recycle();
             if !self.source.next_row(raw)? {
-                return Ok(None);
+                return Ok(false);
             }
         }
         self.rows += 1;
@@ -327,42 +358,45 @@ impl Input {
                 .map(|s| s.as_str())
                 .unwrap_or("")
         };
-        let id = match self.id_at {
-            Some(i) => get(Some(i)).trim().to_string(),
-            None => self.rows.to_string(),
-        };
-        let mut text = String::new();
+        award.id.clear();
+        match self.id_at {
+            Some(i) => award.id.push_str(get(Some(i)).trim()),
+            None => {
+                use std::fmt::Write;
+                let _ = write!(award.id, "{}", self.rows);
+            }
+        }
+        award.text.clear();
         for &i in &self.abstract_at {
             let part = get(Some(i)).trim();
             if !part.is_empty() {
-                if !text.is_empty() {
-                    text.push_str("\n\n");
+                if !award.text.is_empty() {
+                    award.text.push_str("\n\n");
                 }
-                text.push_str(part);
+                award.text.push_str(part);
             }
         }
-        let mut title = get(self.title_at).trim().to_string();
-        if self.first_sentence_title && title.is_empty() {
-            (title, text) = split_first_sentence(text);
+        award.title.clear();
+        award.title.push_str(get(self.title_at).trim());
+        if self.first_sentence_title && award.title.is_empty() {
+            (award.title, award.text) = split_first_sentence(std::mem::take(&mut award.text));
         }
-        let kept = if self.keep {
-            let mut k = raw.values[..self.headers.len().min(raw.values.len())].to_vec();
-            k.resize(self.headers.len(), String::new());
-            k.push(std::mem::take(&mut raw.extra));
-            k
-        } else {
-            Vec::new()
-        };
-        Ok(Some(Award {
-            source: self.name.clone(),
-            row: self.rows,
-            line: raw.line,
-            id,
-            title,
-            text,
-            kept,
-            problems: std::mem::take(&mut raw.problems),
-        }))
+        award.kept.clear();
+        if self.keep {
+            award
+                .kept
+                .extend_from_slice(&raw.values[..self.headers.len().min(raw.values.len())]);
+            award.kept.resize(self.headers.len(), String::new());
+            award.kept.push(std::mem::take(&mut raw.extra));
+        }
+        if !std::sync::Arc::ptr_eq(&award.source, &self.name) {
+            award.source = self.name.clone();
+        }
+        award.row = self.rows;
+        award.line = raw.line;
+        award.problems.clear();
+        award.problems.append(&mut raw.problems);
+        Ok(true)
     }
 }
 
@@ -784,6 +818,20 @@ pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
 /// Decodes a field: UTF-8 when valid, else Windows-1252 (what Excel writes on Western Windows
 /// systems), with a problem note so the row is flagged. `what` names the field for that note
 /// ("column \"abstract\"", "the line"); it is only called when the note is needed.
+/// [`decode_field`] into a reused string: valid UTF-8 without NUL bytes (nearly every field) is
+/// copied straight in.
+pub(crate) fn decode_field_into(
+    bytes: &[u8],
+    out: &mut String,
+    problems: &mut Vec<String>,
+    what: impl FnOnce() -> String,
+) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) if !bytes.contains(&0) => out.push_str(s),
+        _ => out.push_str(&decode_field(bytes, problems, what)),
+    }
+}
+
 pub(crate) fn decode_field(
     bytes: &[u8],
     problems: &mut Vec<String>,
