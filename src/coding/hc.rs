@@ -13,35 +13,11 @@ impl Coder {
     ) {
         let p = &self.params;
         let top = scores.hc.iter().copied().fold(0.0, f64::max);
-        let mut chosen: Vec<(HealthCategory, f64)> = HealthCategory::all()
-            .map(|c| (c, scores.hc[c.index()]))
-            // A disease named in the title is part of what the award is about, however much
-            // vocabulary another category piles up in the abstract.
-            .filter(|&(c, s)| {
-                s >= p.hc_min && (s >= p.hc_relative * top || scores.hc_title[c.index()] > 0.0)
-            })
-            .collect();
-        // Code the disease, not the organ: when a disease is named, a category with nothing but
-        // organ and normal-function vocabulary ("thyroid" in thyroid cancer surgery) is dropped.
-        if chosen
-            .iter()
-            .any(|&(c, _)| scores.hc_disease[c.index()] > 0.0)
-        {
-            chosen.retain(|&(c, _)| scores.hc_disease[c.index()] > 0.0);
-        }
-        // Main category first: with equal shares the first code is read as the main one. HRCS
-        // codes the disease under study, so the order is: a disease named in the title, then the
-        // disease named most, then all evidence (organ and normal-function vocabulary).
-        chosen.sort_by(|a, b| {
-            let key =
-                |c: HealthCategory| (scores.hc_title[c.index()], scores.hc_disease[c.index()]);
-            let (ta, da) = key(a.0);
-            let (tb, db) = key(b.0);
-            tb.total_cmp(&ta)
-                .then(db.total_cmp(&da))
-                .then(b.1.total_cmp(&a.1))
-                .then(a.0.cmp(&b.0))
-        });
+        let mut chosen = candidates(scores, p);
+        keep_named_diseases(&mut chosen, scores);
+        drop_passing_mentions(&mut chosen, scores, p, &mut coding.rules);
+        keep_title_focus(&mut chosen, scores, p, &mut coding.rules);
+        main_category_first(&mut chosen, scores);
         let total: f64 = scores.hc.iter().sum();
         let runner_up = HealthCategory::all()
             .filter(|c| !chosen.iter().any(|(k, _)| k == c))
@@ -169,5 +145,182 @@ impl Coder {
         topics.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let sum = topics.iter().map(|t| t.1).sum();
         Some((topics.into_iter().map(|t| t.0).collect(), sum))
+    }
+}
+
+/// The categories with enough evidence: at least `hc_min`, and at least `hc_relative` of the
+/// strongest unless the title names the category's disease (the title says what the award is
+/// about, however much vocabulary another category piles up in the abstract).
+fn candidates(scores: &Scores, p: &Params) -> Vec<(HealthCategory, f64)> {
+    let top = scores.hc.iter().copied().fold(0.0, f64::max);
+    HealthCategory::all()
+        .map(|c| (c, scores.hc[c.index()]))
+        .filter(|&(c, s)| {
+            s >= p.hc_min && (s >= p.hc_relative * top || scores.hc_title[c.index()] > 0.0)
+        })
+        .collect()
+}
+
+/// Code the disease, not the organ: when a disease is named, a category with nothing but organ
+/// and normal-function vocabulary ("thyroid" in thyroid cancer surgery) is dropped.
+fn keep_named_diseases(chosen: &mut Vec<(HealthCategory, f64)>, scores: &Scores) {
+    if chosen
+        .iter()
+        .any(|&(c, _)| scores.hc_disease[c.index()] > 0.0)
+    {
+        chosen.retain(|&(c, _)| scores.hc_disease[c.index()] > 0.0);
+    }
+}
+
+/// HRCS is not a keyword system: a category named once in the abstract (an outcome, a setting,
+/// "the pandemic" in a methods sentence), and never in the title, is not what the award studies.
+/// Mentions in background, criteria and passing sentences do not count. With nothing left the
+/// award is Generic: work not attributable to a disease (methods, infrastructure, normal
+/// biology) names diseases in passing.
+fn drop_passing_mentions(
+    chosen: &mut Vec<(HealthCategory, f64)>,
+    scores: &Scores,
+    p: &Params,
+    rules: &mut Vec<String>,
+) {
+    // A list of more than five conditions is itself the HRCS Generic case (each named once).
+    if chosen.len() > 5 {
+        return;
+    }
+    chosen.retain(|&(c, _)| {
+        let keep =
+            scores.hc_mentions[c.index()] >= p.hc_min_mentions || scores.hc_in_title[c.index()];
+        if !keep {
+            rules.push(format!("{c}: mentioned in passing only, not coded"));
+        }
+        keep
+    });
+}
+
+/// When the title names a disease, the award is about it: another category the title does not
+/// name is coded only when the abstract names its disease at least as much (HRCS codes the disease
+/// under study; comorbidities, outcomes and complications met on the way are not).
+fn keep_title_focus(
+    chosen: &mut Vec<(HealthCategory, f64)>,
+    scores: &Scores,
+    p: &Params,
+    rules: &mut Vec<String>,
+) {
+    let titled = |c: HealthCategory| scores.hc_title[c.index()] > 0.0;
+    if !chosen.iter().any(|&(c, _)| titled(c)) {
+        return;
+    }
+    let top = chosen
+        .iter()
+        .map(|&(c, _)| scores.hc_disease[c.index()])
+        .fold(0.0, f64::max);
+    chosen.retain(|&(c, _)| {
+        let keep = titled(c) || scores.hc_disease[c.index()] >= p.hc_untitled_relative * top;
+        if !keep {
+            rules.push(format!(
+                "{c}: not in the title and named less than the title's disease, not coded"
+            ));
+        }
+        keep
+    });
+}
+
+/// Main category first: with equal shares the first code is read as the main one. HRCS codes
+/// the disease under study, so the order is: a disease named in the title, then the disease
+/// named most, then all evidence (organ and normal-function vocabulary).
+fn main_category_first(chosen: &mut [(HealthCategory, f64)], scores: &Scores) {
+    chosen.sort_by(|a, b| {
+        let key = |c: HealthCategory| (scores.hc_title[c.index()], scores.hc_disease[c.index()]);
+        let (ta, da) = key(a.0);
+        let (tb, db) = key(b.0);
+        tb.total_cmp(&ta)
+            .then(db.total_cmp(&da))
+            .then(b.1.total_cmp(&a.1))
+            .then(a.0.cmp(&b.0))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::load::parse_for_test;
+
+    const ENTRIES: &str = "code\tkind\tterm\tweight\n\
+        Neuro\tterm\tepilepsy\t3\nMental\tterm\tdepression\t3\nMetabolic\tterm\tdiabetes\t3\n\
+        Eye\tterm\teye\t1\n6\tterm\ttrial\t2\n\
+        context:passing\tterm\tsecondary outcomes\t1\ncontext:aim\tterm\twe will\t1\n";
+
+    fn code(title: &str, abstract_text: &str) -> String {
+        let coder = Coder::new(
+            parse_for_test(&[("e.tsv", ENTRIES)]).unwrap(),
+            Params::default(),
+        )
+        .unwrap();
+        let k = coder.code(title, abstract_text);
+        k.hc.iter()
+            .map(|s| format!("{}:{}", s.code, split::format_percent(s.percent)))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    #[test]
+    fn a_category_mentioned_once_is_not_coded() {
+        assert_eq!(
+            code("", "Epilepsy and epilepsy in adults. Depression."),
+            "Neuro:100"
+        );
+        // Named twice, it is part of what the award studies.
+        assert_eq!(
+            code(
+                "",
+                "Epilepsy and epilepsy in adults. Depression and depression."
+            ),
+            "Mental:50;Neuro:50"
+        );
+        // A word in the title is enough, organ words included.
+        assert_eq!(code("The eye", "A trial."), "Eye:100");
+    }
+
+    #[test]
+    fn one_mention_alone_leaves_generic() {
+        assert_eq!(
+            code(
+                "A study of services",
+                "We will study waiting times. Depression."
+            ),
+            "Generic:100"
+        );
+    }
+
+    #[test]
+    fn passing_sentences_do_not_make_a_category() {
+        assert_eq!(
+            code(
+                "",
+                "Epilepsy and epilepsy in adults. Secondary outcomes include depression and depression."
+            ),
+            "Neuro:100"
+        );
+    }
+
+    #[test]
+    fn the_title_disease_holds_the_focus() {
+        // Diabetes named twice in the abstract is less than half of the evidence for the epilepsy
+        // the title names: a comorbidity, not a subject.
+        assert_eq!(
+            code(
+                "Epilepsy in adults",
+                "Epilepsy, epilepsy and epilepsy; diabetes and diabetes."
+            ),
+            "Neuro:100"
+        );
+        // Named about as much as the title's disease, it is a second subject.
+        assert_eq!(
+            code(
+                "Epilepsy in adults",
+                "Epilepsy with diabetes, diabetes, diabetes, diabetes, diabetes and diabetes."
+            ),
+            "Neuro:50;Metabolic:50"
+        );
     }
 }

@@ -35,8 +35,17 @@ pub struct Params {
     pub background_factor: f64,
     /// Sentences of eligibility and exclusion criteria.
     pub criteria_factor: f64,
+    /// Sentences that mention conditions in passing (secondary outcomes, adverse events, setting).
+    pub passing_factor: f64,
     pub hc_min: f64,
     pub hc_relative: f64,
+    /// A health category needs this many mentions outside background, criteria and passing
+    /// sentences, or one in the title: HRCS is not a keyword system, one word is no subject.
+    pub hc_min_mentions: u32,
+    /// When the title names a disease, a category the title does not name needs named-disease
+    /// evidence of at least this share of the strongest category's (1.0: as much; chosen by
+    /// 5-fold cross-validation on the NIHR dev file, docs/accuracy.md).
+    pub hc_untitled_relative: f64,
     pub topic_min: f64,
     pub rac_min: f64,
     pub rac_relative: f64,
@@ -67,8 +76,11 @@ impl Default for Params {
             aim_factor: 1.5,
             background_factor: 0.5,
             criteria_factor: 0.25,
+            passing_factor: 0.25,
             hc_min: 2.0,
             hc_relative: 0.3,
+            hc_min_mentions: 2,
+            hc_untitled_relative: 1.0,
             topic_min: 2.0,
             rac_min: 1.5,
             rac_relative: 0.5,
@@ -223,6 +235,8 @@ enum Role {
     Background,
     /// Eligibility and exclusion criteria ("patients with dementia were excluded").
     Criteria,
+    /// Conditions met in passing: secondary outcomes, adverse events, side effects, setting.
+    Passing,
     Plain,
 }
 
@@ -331,6 +345,7 @@ impl Coder {
                 Role::Aim => p.aim_factor,
                 Role::Background => p.background_factor,
                 Role::Criteria => p.criteria_factor,
+                Role::Passing => p.passing_factor,
                 Role::Plain => 1.0,
             };
             match entry.target {
@@ -339,6 +354,15 @@ impl Coder {
                         && p.aim_only_rac.contains(&r.code()) =>
                 {
                     f *= p.aim_only_factor;
+                }
+                Target::Hc(c)
+                    if !matches!(role, Role::Background | Role::Criteria | Role::Passing) =>
+                {
+                    scores.hc_mentions[c.index()] += 1;
+                    // With no title, the first sentence stands in for it (HRCS: abstracts state
+                    // their objective in the first or last sentence).
+                    scores.hc_in_title[c.index()] |= role == Role::Title
+                        || (title.is_empty() && h.field == Field::Abstract && h.sentence == 0);
                 }
                 _ => {}
             }
@@ -365,7 +389,8 @@ impl Coder {
     }
 
     /// The role of each abstract sentence from its context cues. An aim cue wins over a
-    /// criteria cue, which wins over a background cue.
+    /// criteria or passing cue (the first of them in the sentence), which wins over a
+    /// background cue.
     fn sentence_roles(&self, hits: &[Hit]) -> HashMap<u32, Role> {
         let mut roles: HashMap<u32, Role> = HashMap::new();
         for h in hits.iter().filter(|h| h.field == Field::Abstract) {
@@ -373,10 +398,15 @@ impl Coder {
                 Target::Context(ContextCue::Aim) => {
                     roles.insert(h.sentence, Role::Aim);
                 }
-                Target::Context(ContextCue::Criteria) => {
-                    let role = roles.entry(h.sentence).or_insert(Role::Criteria);
+                Target::Context(cue @ (ContextCue::Criteria | ContextCue::Passing)) => {
+                    let cue_role = if cue == ContextCue::Criteria {
+                        Role::Criteria
+                    } else {
+                        Role::Passing
+                    };
+                    let role = roles.entry(h.sentence).or_insert(cue_role);
                     if *role == Role::Background {
-                        *role = Role::Criteria;
+                        *role = cue_role;
                     }
                 }
                 Target::Context(ContextCue::Background) => {
@@ -398,6 +428,12 @@ struct Scores {
     hc_disease: [f64; HC_COUNT],
     /// The part of `hc_disease` from the title.
     hc_title: [f64; HC_COUNT],
+    /// Matches per category in the title and in sentences that are not background, criteria
+    /// or passing mentions.
+    hc_mentions: [u32; HC_COUNT],
+    /// Whether the title (or, with no title, the first sentence) names the category at all,
+    /// organ words included.
+    hc_in_title: [bool; HC_COUNT],
     rac: [f64; RAC_COUNT],
     group: [f64; GROUP_COUNT],
     kind: [f64; 8],
@@ -411,6 +447,8 @@ impl Default for Scores {
             hc: [0.0; HC_COUNT],
             hc_disease: [0.0; HC_COUNT],
             hc_title: [0.0; HC_COUNT],
+            hc_mentions: [0; HC_COUNT],
+            hc_in_title: [false; HC_COUNT],
             rac: [0.0; RAC_COUNT],
             group: [0.0; GROUP_COUNT],
             kind: [0.0; 8],
@@ -660,7 +698,7 @@ mod tests {
         // Diabetes appears only in a background sentence; the aim is about heart failure.
         let k = c.code(
             "A study",
-            "Diabetes is common. We will study heart failure in a risk factor cohort.",
+            "Diabetes is common. We will study heart failure and heart failure risk factor cohorts.",
         );
         assert_eq!(hc(&k), "Cardio:100");
     }
@@ -714,7 +752,7 @@ mod tests {
         };
         let c = coder.code(
             "",
-            "Brystkreftpasienter og brystkreften; tumours. Hjerte- og lungesykdommer.",
+            "Hjerte- og lungesykdommer. Brystkreftpasienter og brystkreften; tumours.",
         );
         assert_eq!(
             terms(&c),

@@ -42,7 +42,7 @@ impl Coder {
             match role {
                 Role::Title | Role::Aim => slot.stated += f,
                 Role::Plain => slot.plain += f,
-                Role::Background | Role::Criteria => slot.background += f,
+                Role::Background | Role::Criteria | Role::Passing => slot.background += f,
             }
         }
         let r = &self.params.review;

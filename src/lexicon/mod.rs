@@ -40,6 +40,9 @@ pub enum ContextCue {
     /// The sentence states who may or may not take part (eligibility, exclusion criteria): the
     /// conditions it lists are not what the award studies.
     Criteria,
+    /// The sentence mentions conditions in passing: secondary outcomes, adverse events, side
+    /// effects, the trial setting. What it names is measured or met, not studied.
+    Passing,
     /// The award is a large programme or centre (HRCS then allows up to four activity codes).
     Programme,
 }
@@ -60,6 +63,7 @@ impl Target {
                     "aim" => Some(Target::Context(ContextCue::Aim)),
                     "background" => Some(Target::Context(ContextCue::Background)),
                     "criteria" => Some(Target::Context(ContextCue::Criteria)),
+                    "passing" => Some(Target::Context(ContextCue::Passing)),
                     "programme" | "program" => Some(Target::Context(ContextCue::Programme)),
                     _ => None,
                 },
@@ -89,6 +93,7 @@ impl fmt::Display for Target {
             Target::Context(ContextCue::Aim) => f.write_str("context:aim"),
             Target::Context(ContextCue::Background) => f.write_str("context:background"),
             Target::Context(ContextCue::Criteria) => f.write_str("context:criteria"),
+            Target::Context(ContextCue::Passing) => f.write_str("context:passing"),
             Target::Context(ContextCue::Programme) => f.write_str("context:programme"),
             Target::All => f.write_str("*"),
         }
