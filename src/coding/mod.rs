@@ -368,6 +368,9 @@ impl Coder {
             }
             contributions.push(f);
             scores.add(entry.target, f);
+            if let (Target::Treatment(k), Role::Title | Role::Aim) = (entry.target, role) {
+                scores.kind_stated[k.index()] += f;
+            }
             if let Target::Hc(c) = entry.target {
                 if entry.weight >= 2.0 {
                     scores.hc_disease[c.index()] += f;
@@ -437,6 +440,9 @@ struct Scores {
     rac: [f64; RAC_COUNT],
     group: [f64; GROUP_COUNT],
     kind: [f64; 8],
+    /// The part of `kind` from the title and aim sentences: the interventions the award says
+    /// it evaluates, as opposed to those of its setting or methods.
+    kind_stated: [f64; 8],
     topic: [f64; 6],
     programme: f64,
 }
@@ -452,6 +458,7 @@ impl Default for Scores {
             rac: [0.0; RAC_COUNT],
             group: [0.0; GROUP_COUNT],
             kind: [0.0; 8],
+            kind_stated: [0.0; 8],
             topic: [0.0; 6],
             programme: 0.0,
         }

@@ -1,8 +1,269 @@
 //! Research activity: the activity groups an award belongs to, then the code inside each group,
-//! as HRCS asks (groups first, then codes); treatment kinds go to development, evaluation or
-//! prevention by the stage evidence; with no activity evidence, a flagged default.
+//! as HRCS asks (groups first, then codes). Each rule is a named function with its own test:
+//! treatment kinds go to development, evaluation or prevention by the stage evidence
+//! ([`treatment_group`]); trials with no treatment follow the group their content points to
+//! ([`trial_host`]); quality of life, process and economic evaluations inside a treatment
+//! evaluation are components of it ([`components_of_evaluation`]); a second intervention must be
+//! one the award says it evaluates ([`second_code`]); with no activity evidence, a flagged default.
 
 use super::*;
+
+/// Codes that, inside an award evaluating a treatment, are usually a component of that
+/// evaluation (a quality-of-life outcome, a process evaluation, a cost-effectiveness analysis)
+/// rather than an aim of their own. HRCS: code only the therapy unless quality of life (7.1) or
+/// economics (8.2) is itself a primary aim; organisation of services (8.1) likewise.
+const EVALUATION_COMPONENTS: &[&str] = &["7.1", "8.1", "8.2"];
+
+/// The research activity evidence of one award after the rules that move evidence between
+/// groups: what the group and code scores are read from.
+struct ActivityEvidence<'a> {
+    scores: &'a Scores,
+    /// Code evidence, with evaluation components scaled down in a treatment evaluation.
+    rac: [f64; RAC_COUNT],
+    /// A standardised breakdown: nobody in the study has a disease, so interventions prevent.
+    prevention: bool,
+    /// Where treatment-kind evidence goes: 3, 5 or 6.
+    treatment_group: ActivityGroup,
+    /// The group trial words go to when no treatment is in sight.
+    trial_host: Option<ActivityGroup>,
+    /// Treatment-kind evidence counts this much (less when nothing says develop or test).
+    unstaged: f64,
+    kind_total: f64,
+}
+
+const SIX: ActivityGroup = ActivityGroup(6);
+
+impl<'a> ActivityEvidence<'a> {
+    fn new(scores: &'a Scores, p: &Params, prevention: bool) -> ActivityEvidence<'a> {
+        let kind_total: f64 = scores.kind.iter().sum();
+        let treatment_group = treatment_group(scores, prevention);
+        let rac = components_of_evaluation(scores, p, treatment_group);
+        let trial_host = trial_host(scores, &rac, p, prevention);
+        // A treatment named with no word about developing or testing it is as likely a tool
+        // of the study (a drug given to cells) as its subject.
+        let unstaged =
+            if own(scores, &scores.rac, 5) + own(scores, &scores.rac, 6) == 0.0 && !prevention {
+                p.unstaged_treatment_factor
+            } else {
+                1.0
+            };
+        ActivityEvidence {
+            scores,
+            rac,
+            prevention,
+            treatment_group,
+            trial_host,
+            unstaged,
+            kind_total,
+        }
+    }
+
+    fn own(&self, g: u8) -> f64 {
+        own(self.scores, &self.rac, g)
+    }
+
+    /// Score of a group: its own evidence, the treatment kinds if they go to it, and trial
+    /// words moved to or from it.
+    fn group_score(&self, g: ActivityGroup) -> f64 {
+        let mut s = self.own(g.0);
+        if g == self.treatment_group {
+            s += self.kind_total * self.unstaged;
+        }
+        if let Some(host) = self.trial_host {
+            let trial_cues = self.scores.group[SIX.index()];
+            if g == SIX {
+                s -= trial_cues;
+            } else if g == host {
+                s += trial_cues;
+            }
+        }
+        s
+    }
+
+    /// Score of a code inside its group: its own evidence, plus its treatment kind's.
+    /// In prevention, drugs and supplements are chemoprevention (3.3) and every other kind of
+    /// intervention changes behaviour (3.1).
+    fn code_score(&self, r: ResearchActivity) -> f64 {
+        let mut s = self.rac[r.index()];
+        if r.group() != self.treatment_group {
+            return s;
+        }
+        if self.prevention {
+            let drugs = self.scores.kind[TreatmentKind::Pharmaceutical.index()];
+            match r.sub() {
+                1 => s += self.kind_total - drugs,
+                3 => s += drugs,
+                _ => {}
+            }
+        } else if let Some(k) = self.kind_of(r) {
+            s += self.scores.kind[k.index()];
+        }
+        s
+    }
+
+    /// The treatment kind whose evidence feeds code `r`, if any.
+    fn kind_of(&self, r: ResearchActivity) -> Option<TreatmentKind> {
+        if r.group() != self.treatment_group || self.prevention {
+            return None;
+        }
+        TreatmentKind::ALL.into_iter().find(|k| k.sub() == r.sub())
+    }
+
+    /// Groups with evidence, strongest first (ties in HRCS order).
+    fn ranked_groups(&self) -> Vec<(ActivityGroup, f64)> {
+        let mut groups: Vec<(ActivityGroup, f64)> = ActivityGroup::all()
+            .map(|g| (g, self.group_score(g)))
+            .filter(|g| g.1 > 0.0)
+            .collect();
+        groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        groups
+    }
+
+    /// The code inside a chosen group: the one with most evidence, or the group's first code
+    /// when the group has evidence but none of its codes does.
+    fn code_in_group(&self, g: ActivityGroup) -> ResearchActivity {
+        let mut codes: Vec<(ResearchActivity, f64)> =
+            g.codes().map(|r| (r, self.code_score(r))).collect();
+        sort_by_score(&mut codes);
+        let (best, best_score) = codes[0];
+        if best_score > 0.0 {
+            best
+        } else {
+            g.default_code()
+        }
+    }
+}
+
+/// A group's own evidence: its cues plus the evidence of its codes.
+fn own(scores: &Scores, rac: &[f64; RAC_COUNT], g: u8) -> f64 {
+    let g = ActivityGroup(g);
+    scores.group[g.index()] + g.codes().map(|r| rac[r.index()]).sum::<f64>()
+}
+
+/// Rule "treatment kinds follow the stage": treatment-kind evidence ("chemotherapy", "CBT")
+/// goes to development (5) or evaluation (6), whichever has more stage evidence, evaluation on
+/// a tie. With a standardised breakdown nobody in the study has a disease: HRCS codes
+/// interventions on risk factors (smoking, diet, activity, alcohol) as prevention, group 3,
+/// "even if the person already smokes".
+fn treatment_group(scores: &Scores, prevention: bool) -> ActivityGroup {
+    if prevention {
+        ActivityGroup(3)
+    } else if own(scores, &scores.rac, 5) > own(scores, &scores.rac, 6) {
+        ActivityGroup(5)
+    } else {
+        SIX
+    }
+}
+
+/// Rule "components of a treatment evaluation": when the award evaluates a treatment (a
+/// treatment kind, and evaluation evidence of at least [`Params::rac_min`]: trial words or
+/// evaluation codes; naming a treatment is not evaluating it), quality of life, process and
+/// economic evaluation words are parts of that evaluation ("clinical and cost-effectiveness of
+/// X" is the usual title of a trial of X): their evidence counts [`Params::aim_only_factor`]
+/// of itself. Stated strongly enough as an aim of their own, they still reach a code.
+fn components_of_evaluation(
+    scores: &Scores,
+    p: &Params,
+    treatment_group: ActivityGroup,
+) -> [f64; RAC_COUNT] {
+    let mut rac = scores.rac;
+    let kind_total: f64 = scores.kind.iter().sum();
+    let evaluates =
+        treatment_group == SIX && kind_total > 0.0 && own(scores, &scores.rac, 6) >= p.rac_min;
+    if evaluates {
+        for code in EVALUATION_COMPONENTS {
+            if let Some(r) = ResearchActivity::parse(code) {
+                rac[r.index()] *= p.aim_only_factor;
+            }
+        }
+    }
+    rac
+}
+
+/// Rule "trials follow the content": trials are not only treatment evaluation (HRCS: there
+/// are trials in groups 3, 4, 7 and 8). Trial words with no treatment in sight follow the group
+/// the content points to: a vaccine trial is prevention, a screening trial detection, a trial
+/// of a service services research. A cost or quality-of-life outcome is a passing mention that
+/// does not move the trial: evaluation components do not count here.
+fn trial_host(
+    scores: &Scores,
+    rac: &[f64; RAC_COUNT],
+    p: &Params,
+    prevention: bool,
+) -> Option<ActivityGroup> {
+    let trial_cues = scores.group[SIX.index()];
+    let six_content: f64 = SIX.codes().map(|r| rac[r.index()]).sum();
+    let kind_total: f64 = scores.kind.iter().sum();
+    if trial_cues == 0.0 || six_content > 0.0 {
+        return None;
+    }
+    if prevention {
+        return Some(ActivityGroup(3));
+    }
+    if kind_total > 0.0 {
+        return None;
+    }
+    let mut content = *rac;
+    for code in EVALUATION_COMPONENTS {
+        if let Some(r) = ResearchActivity::parse(code) {
+            content[r.index()] = 0.0;
+        }
+    }
+    [3u8, 4, 7, 8]
+        .into_iter()
+        .map(|g| (ActivityGroup(g), own(scores, &content, g)))
+        .filter(|&(_, s)| s >= p.rac_min)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(g, _)| g)
+}
+
+/// Rule "groups first": groups with at least [`Params::rac_min`] and [`Params::rac_relative`]
+/// of the best, at most `max`; when none qualifies, the best alone, flagged weak.
+fn choose_groups(
+    groups: &[(ActivityGroup, f64)],
+    p: &Params,
+    max: usize,
+) -> (Vec<(ActivityGroup, f64)>, bool) {
+    let top = groups[0].1;
+    let chosen: Vec<(ActivityGroup, f64)> = groups
+        .iter()
+        .copied()
+        .filter(|&(_, s)| s >= p.rac_min && s >= p.rac_relative * top)
+        .take(max)
+        .collect();
+    if chosen.is_empty() {
+        (vec![groups[0]], true)
+    } else {
+        (chosen, false)
+    }
+}
+
+/// Rule "a second code inside the top group" (2.1 + 2.2, 6.1 + 6.4): when another code of the
+/// group has strong evidence of its own. A second intervention must be one the award says it
+/// evaluates, named in the title or an aim sentence: surgery as the setting of a drug trial, or
+/// a drug named in the methods of a surgical trial, is not a second treatment evaluated.
+fn second_code(
+    ev: &ActivityEvidence,
+    p: &Params,
+    g: ActivityGroup,
+    first: ResearchActivity,
+) -> Option<(ResearchActivity, f64)> {
+    let first_score = ev.code_score(first);
+    let mut others: Vec<(ResearchActivity, f64)> = g
+        .codes()
+        .filter(|&r| r != first)
+        .map(|r| (r, ev.code_score(r)))
+        .filter(|&(r, _)| match ev.kind_of(r) {
+            Some(k) => ev.rac[r.index()] > 0.0 || ev.scores.kind_stated[k.index()] > 0.0,
+            None => true,
+        })
+        .collect();
+    sort_by_score(&mut others);
+    others
+        .first()
+        .copied()
+        .filter(|&(_, s)| s >= p.rac_min && s >= p.rac_relative * first_score.max(p.rac_min))
+}
 
 impl Coder {
     pub(super) fn choose_rac(
@@ -13,138 +274,28 @@ impl Coder {
     ) {
         let p = &self.params;
         let max_rac = if scores.programme > 0.0 { 4 } else { p.max_rac };
-        // Stage evidence of development (5) and evaluation (6), before treatment kinds.
-        let own = |g: u8| -> f64 {
-            let g = ActivityGroup(g);
-            scores.group[g.index()] + g.codes().map(|r| scores.rac[r.index()]).sum::<f64>()
-        };
-        let kind_total: f64 = scores.kind.iter().sum();
-        // Where treatment-kind evidence goes. With a standardised breakdown nobody in the study
-        // has a disease: HRCS codes interventions on risk factors (smoking, diet, activity,
-        // alcohol) as prevention, group 3, "even if the person already smokes"; otherwise to
-        // development (5) or evaluation (6), whichever has more stage evidence.
-        let prevention = !coding.breakdown.is_empty();
-        let treatment_group = if prevention {
-            ActivityGroup(3)
-        } else if own(5) > own(6) {
-            ActivityGroup(5)
-        } else {
-            ActivityGroup(6)
-        };
-        // Trials are not only treatment evaluation (HRCS: there are trials in groups 3, 4, 7 and
-        // 8). Trial words with no treatment in sight follow the group the content points to: a
-        // vaccine trial is prevention, a screening trial detection.
-        let six = ActivityGroup(6);
-        let trial_cues = scores.group[six.index()];
-        let six_content: f64 = six.codes().map(|r| scores.rac[r.index()]).sum();
-        let trial_host = if prevention && six_content == 0.0 {
-            Some(ActivityGroup(3)).filter(|_| trial_cues > 0.0)
-        } else if trial_cues > 0.0 && six_content == 0.0 && kind_total == 0.0 {
-            [3u8, 4, 7, 8]
-                .into_iter()
-                .map(|g| (ActivityGroup(g), own(g)))
-                // A passing mention (a secondary cost outcome) does not move the trial.
-                .filter(|&(_, s)| s >= p.rac_min)
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map(|(g, _)| g)
-        } else {
-            None
-        };
-        // A treatment named with no word about developing or testing it is as likely a tool
-        // of the study (a drug given to cells) as its subject.
-        let unstaged: f64 = if own(5) + own(6) == 0.0 && !prevention {
-            p.unstaged_treatment_factor
-        } else {
-            1.0
-        };
-        let group_score = |g: ActivityGroup| -> f64 {
-            let mut s = own(g.0);
-            if g == treatment_group {
-                s += kind_total * unstaged;
-            }
-            if let Some(host) = trial_host {
-                if g == six {
-                    s -= trial_cues;
-                } else if g == host {
-                    s += trial_cues;
-                }
-            }
-            s
-        };
-        // Score of a code inside its group: its own evidence, plus its treatment kind's.
-        // In prevention, drugs and supplements are chemoprevention (3.3) and every other kind of
-        // intervention changes behaviour (3.1).
-        let code_score = |r: ResearchActivity| -> f64 {
-            let mut s = scores.rac[r.index()];
-            if r.group() != treatment_group {
-                return s;
-            }
-            if prevention {
-                let drugs = scores.kind[TreatmentKind::Pharmaceutical.index()];
-                match r.sub() {
-                    1 => s += kind_total - drugs,
-                    3 => s += drugs,
-                    _ => {}
-                }
-            } else if (1..=8).contains(&r.sub()) {
-                s += scores.kind[r.sub() as usize - 1];
-            }
-            s
-        };
-
-        let mut groups: Vec<(ActivityGroup, f64)> = ActivityGroup::all()
-            .map(|g| (g, group_score(g)))
-            .filter(|g| g.1 > 0.0)
-            .collect();
-        groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let total: f64 = groups.iter().map(|g| g.1).sum();
-        let Some(&(_, top)) = groups.first() else {
+        let ev = ActivityEvidence::new(scores, p, !coding.breakdown.is_empty());
+        let groups = ev.ranked_groups();
+        if groups.is_empty() {
             self.rac_fallback(coding);
             return;
-        };
-        let chosen_groups: Vec<(ActivityGroup, f64)> = groups
-            .iter()
-            .copied()
-            .filter(|&(_, s)| s >= p.rac_min && s >= p.rac_relative * top)
-            .take(max_rac)
-            .collect();
-        let weak = chosen_groups.is_empty();
-        let chosen_groups = if weak { vec![groups[0]] } else { chosen_groups };
+        }
+        let total: f64 = groups.iter().map(|g| g.1).sum();
+        let (chosen_groups, weak) = choose_groups(&groups, p, max_rac);
 
         // Step two: the code inside each chosen group.
-        let mut chosen: Vec<(ResearchActivity, f64)> = Vec::new();
-        for &(g, gs) in &chosen_groups {
-            let mut codes: Vec<(ResearchActivity, f64)> =
-                g.codes().map(|r| (r, code_score(r))).collect();
-            sort_by_score(&mut codes);
-            let (best, best_score) = codes[0];
-            let code = if best_score > 0.0 {
-                best
-            } else {
-                g.default_code()
-            };
-            chosen.push((code, gs));
-        }
-        // A second code inside the top group when it has its own strong evidence (2.1 + 2.2).
+        let mut chosen: Vec<(ResearchActivity, f64)> = chosen_groups
+            .iter()
+            .map(|&(g, gs)| (ev.code_in_group(g), gs))
+            .collect();
         if chosen.len() < max_rac {
-            let g = chosen_groups[0].0;
-            let first = chosen[0].0;
-            let first_score = code_score(first);
-            let mut others: Vec<(ResearchActivity, f64)> = g
-                .codes()
-                .filter(|&r| r != first)
-                .map(|r| (r, code_score(r)))
-                .collect();
-            sort_by_score(&mut others);
-            if let Some(&(r, s)) = others.first() {
-                if s >= p.rac_min && s >= p.rac_relative * first_score.max(p.rac_min) {
-                    chosen.push((r, s));
-                }
+            if let Some(second) = second_code(&ev, p, chosen_groups[0].0, chosen[0].0) {
+                chosen.push(second);
             }
         }
         sort_by_score(&mut chosen);
+
         let runner_up = groups.get(chosen_groups.len()).map(|g| g.1).unwrap_or(0.0);
-        let scores_only: Vec<f64> = chosen.iter().map(|c| c.1).collect();
         let chosen_sum: f64 = chosen_groups.iter().map(|g| g.1).sum();
         let weakest = chosen_groups.last().map(|g| g.1).unwrap_or(0.0);
         coding.rac_confidence = confidence(chosen_sum, total, weakest, runner_up, 5.0);
@@ -154,36 +305,7 @@ impl Coder {
         } else if is_close(weakest, runner_up, p.rac_min) {
             coding.reasons.push(Reason::CloseCall);
         }
-        let parts = split::split(&scores_only, p.split);
-        coding.rac = chosen
-            .into_iter()
-            .zip(parts)
-            .map(|((code, score), percent)| {
-                let g = code.group();
-                let kind = TreatmentKind::ALL
-                    .into_iter()
-                    .find(|k| k.sub() == code.sub());
-                let with_kind = g == treatment_group && (prevention || kind.is_some());
-                Share {
-                    code,
-                    percent,
-                    score,
-                    evidence: evidence_for(&|t| match t {
-                        Target::Rac(r) => r == code,
-                        Target::Group(x) => x == g || (x == six && Some(g) == trial_host),
-                        Target::Treatment(k) => {
-                            with_kind
-                                && if prevention {
-                                    (k == TreatmentKind::Pharmaceutical) == (code.sub() == 3)
-                                } else {
-                                    Some(k) == kind
-                                }
-                        }
-                        _ => false,
-                    }),
-                }
-            })
-            .collect();
+        coding.rac = shares(&ev, chosen, p.split, evidence_for);
     }
 
     fn rac_fallback(&self, coding: &mut Coding) {
@@ -210,5 +332,174 @@ impl Coder {
             evidence: Vec::new(),
         }];
         coding.rac_confidence = 0.05;
+    }
+}
+
+/// The chosen codes as shares with their percentages and the evidence behind each: the code's
+/// own terms, its group's cues (and trial words moved to it), and its treatment kind.
+fn shares(
+    ev: &ActivityEvidence,
+    chosen: Vec<(ResearchActivity, f64)>,
+    policy: SplitPolicy,
+    evidence_for: &EvidenceFor,
+) -> Vec<Share<ResearchActivity>> {
+    let scores_only: Vec<f64> = chosen.iter().map(|c| c.1).collect();
+    let parts = split::split(&scores_only, policy);
+    chosen
+        .into_iter()
+        .zip(parts)
+        .map(|((code, score), percent)| {
+            let g = code.group();
+            let kind = TreatmentKind::ALL
+                .into_iter()
+                .find(|k| k.sub() == code.sub());
+            let with_kind = g == ev.treatment_group && (ev.prevention || kind.is_some());
+            Share {
+                code,
+                percent,
+                score,
+                evidence: evidence_for(&|t| match t {
+                    Target::Rac(r) => r == code,
+                    Target::Group(x) => x == g || (x == SIX && Some(g) == ev.trial_host),
+                    Target::Treatment(k) => {
+                        with_kind
+                            && if ev.prevention {
+                                (k == TreatmentKind::Pharmaceutical) == (code.sub() == 3)
+                            } else {
+                                Some(k) == kind
+                            }
+                    }
+                    _ => false,
+                }),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> ResearchActivity {
+        ResearchActivity::parse(s).unwrap()
+    }
+    fn kind(k: TreatmentKind) -> usize {
+        k.index()
+    }
+
+    #[test]
+    fn treatment_kinds_follow_the_stage() {
+        let mut s = Scores::default();
+        assert_eq!(treatment_group(&s, false), SIX, "evaluation on a tie");
+        s.group[ActivityGroup(5).index()] = 2.0;
+        assert_eq!(treatment_group(&s, false), ActivityGroup(5));
+        s.rac[code("6.1").index()] = 3.0;
+        assert_eq!(treatment_group(&s, false), SIX);
+        assert_eq!(treatment_group(&s, true), ActivityGroup(3));
+    }
+
+    #[test]
+    fn economics_inside_a_treatment_evaluation_is_a_component() {
+        let p = Params::default();
+        let mut s = Scores::default();
+        s.rac[code("8.2").index()] = 6.0;
+        s.rac[code("8.1").index()] = 2.0;
+        s.rac[code("7.3").index()] = 2.0;
+        // No treatment evaluated: economics stands as it is.
+        let rac = components_of_evaluation(&s, &p, SIX);
+        assert_eq!(rac[code("8.2").index()], 6.0);
+        // Naming a treatment is not evaluating it: with no trial words, economics stands.
+        s.kind[kind(TreatmentKind::Pharmaceutical)] = 3.0;
+        let rac = components_of_evaluation(&s, &p, SIX);
+        assert_eq!(rac[code("8.2").index()], 6.0);
+        // A drug trial: cost-effectiveness is part of evaluating the drug.
+        s.group[SIX.index()] = 2.0;
+        let rac = components_of_evaluation(&s, &p, SIX);
+        assert_eq!(rac[code("8.2").index()], 6.0 * p.aim_only_factor);
+        assert_eq!(rac[code("8.1").index()], 2.0 * p.aim_only_factor);
+        // Management decisions are not a component of the trial.
+        assert_eq!(rac[code("7.3").index()], 2.0);
+        // Development of the drug (group 5) has no trial to be a component of.
+        let rac = components_of_evaluation(&s, &p, ActivityGroup(5));
+        assert_eq!(rac[code("8.2").index()], 6.0);
+    }
+
+    #[test]
+    fn trials_follow_the_content_but_not_a_cost_outcome() {
+        let p = Params::default();
+        let mut s = Scores::default();
+        s.group[SIX.index()] = 3.0;
+        s.rac[code("4.4").index()] = 2.0;
+        assert_eq!(trial_host(&s, &s.rac, &p, false), Some(ActivityGroup(4)));
+        assert_eq!(trial_host(&s, &s.rac, &p, true), Some(ActivityGroup(3)));
+        // A treatment in sight keeps the trial in evaluation.
+        s.kind[kind(TreatmentKind::Device)] = 2.0;
+        assert_eq!(trial_host(&s, &s.rac, &p, false), None);
+        // Only a cost-effectiveness outcome: the trial stays in group 6.
+        let mut s = Scores::default();
+        s.group[SIX.index()] = 3.0;
+        s.rac[code("8.2").index()] = 4.0;
+        assert_eq!(trial_host(&s, &s.rac, &p, false), None);
+        s.rac[code("8.1").index()] = 4.0;
+        assert_eq!(trial_host(&s, &s.rac, &p, false), None);
+        s.rac[code("8.3").index()] = 2.0;
+        assert_eq!(trial_host(&s, &s.rac, &p, false), Some(ActivityGroup(8)));
+    }
+
+    #[test]
+    fn groups_need_enough_evidence_or_are_flagged_weak() {
+        let p = Params::default();
+        let groups = [(SIX, 6.0), (ActivityGroup(8), 3.5), (ActivityGroup(2), 3.0)];
+        let (chosen, weak) = choose_groups(&groups, &p, 2);
+        assert_eq!(chosen, vec![(SIX, 6.0), (ActivityGroup(8), 3.5)]);
+        assert!(!weak);
+        let (chosen, weak) = choose_groups(&[(ActivityGroup(2), 1.0)], &p, 2);
+        assert_eq!(chosen, vec![(ActivityGroup(2), 1.0)]);
+        assert!(weak);
+    }
+
+    #[test]
+    fn a_second_intervention_must_be_stated() {
+        let p = Params::default();
+        let mut s = Scores::default();
+        s.group[SIX.index()] = 4.0;
+        s.kind[kind(TreatmentKind::Pharmaceutical)] = 8.0;
+        s.kind_stated[kind(TreatmentKind::Pharmaceutical)] = 6.0;
+        // Surgery as the setting: much evidence, none of it in the title or aims.
+        s.kind[kind(TreatmentKind::Surgery)] = 6.0;
+        let ev = ActivityEvidence::new(&s, &p, false);
+        assert_eq!(ev.code_in_group(SIX), code("6.1"));
+        assert_eq!(second_code(&ev, &p, SIX, code("6.1")), None);
+        // Surgery named in the title: surgery versus a drug, two interventions evaluated.
+        s.kind_stated[kind(TreatmentKind::Surgery)] = 4.0;
+        let ev = ActivityEvidence::new(&s, &p, false);
+        assert_eq!(
+            second_code(&ev, &p, SIX, code("6.1")).map(|c| c.0),
+            Some(code("6.4"))
+        );
+    }
+
+    #[test]
+    fn prevention_splits_drugs_from_behaviour() {
+        let p = Params::default();
+        let mut s = Scores::default();
+        s.kind[kind(TreatmentKind::Psychological)] = 3.0;
+        s.kind[kind(TreatmentKind::Pharmaceutical)] = 1.0;
+        let ev = ActivityEvidence::new(&s, &p, true);
+        assert_eq!(ev.code_score(code("3.1")), 3.0);
+        assert_eq!(ev.code_score(code("3.3")), 1.0);
+        assert_eq!(ev.code_in_group(ActivityGroup(3)), code("3.1"));
+    }
+
+    #[test]
+    fn an_unstaged_treatment_counts_half() {
+        let p = Params::default();
+        let mut s = Scores::default();
+        s.kind[kind(TreatmentKind::Pharmaceutical)] = 4.0;
+        s.rac[code("2.1").index()] = 3.0;
+        let ev = ActivityEvidence::new(&s, &p, false);
+        // A drug given to cells in an aetiology study: 2 of its 4, below the mechanism.
+        assert_eq!(ev.group_score(SIX), 4.0 * p.unstaged_treatment_factor);
+        assert_eq!(ev.ranked_groups()[0].0, ActivityGroup(2));
     }
 }
