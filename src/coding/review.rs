@@ -131,11 +131,11 @@ pub struct ReviewParams {
 impl Default for ReviewParams {
     fn default() -> ReviewParams {
         ReviewParams {
-            hc_confidence: 0.55,
+            hc_confidence: 0.65,
             rac_confidence: 0.35,
-            weak_share: 0.0,
+            weak_share: 0.3,
             weak_stated: 0.1,
-            off_title: true,
+            off_title: false,
         }
     }
 }
