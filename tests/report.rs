@@ -222,6 +222,10 @@ fn the_norwegian_report_renders_in_headless_chromium() {
         assert!(dom.contains(words), "{words} in the rendered page");
     }
     // Shares with a decimal comma; no English headings left.
-    assert!(dom.contains("8,82"), "decimal comma");
+    // (Any share: the figures move with the coding rules.)
+    let decimal_comma = dom.as_bytes().windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    });
+    assert!(decimal_comma, "decimal comma");
     assert!(!dom.contains("Review queue") && !dom.contains("Health categories"));
 }
