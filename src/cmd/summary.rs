@@ -597,11 +597,7 @@ fn representativity(
                 s.awards.to_string(),
                 s.flagged.to_string(),
                 n.to_string(),
-                if labels.norwegian() {
-                    percent.replace('.', ",")
-                } else {
-                    percent
-                },
+                labels.decimal_mark(percent),
             ]
         })
         .collect();
@@ -711,13 +707,7 @@ fn text_tables(
     let w = words(labels);
     let md = format == SummaryFormat::Markdown;
     // Amounts and shares (the last two cells) with a decimal comma in Norwegian.
-    let num = |(i, t): (usize, String)| {
-        if labels.norwegian() && i >= 4 {
-            t.replace('.', ",")
-        } else {
-            t
-        }
-    };
+    let num = |(i, t): (usize, String)| if i >= 4 { labels.decimal_mark(t) } else { t };
     let amount_header = if file.amount_column.is_some() {
         w.amount
     } else {

@@ -62,6 +62,15 @@ impl Labels {
     pub fn norwegian(self) -> bool {
         self != Labels::En
     }
+    /// A number written with a decimal point, in this language's decimal mark ("8,82" in
+    /// Norwegian).
+    pub fn decimal_mark(self, number: String) -> String {
+        if self.norwegian() {
+            number.replace('.', ",")
+        } else {
+            number
+        }
+    }
 }
 
 impl CodeInfo {
