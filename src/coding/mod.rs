@@ -372,6 +372,7 @@ impl Coder {
                 scores.kind_stated[k.index()] += f;
             }
             if let Target::Hc(c) = entry.target {
+                scores.hc_roles[c.index()].add(role, f);
                 if entry.weight >= 2.0 {
                     scores.hc_disease[c.index()] += f;
                     if role == Role::Title {
@@ -387,7 +388,7 @@ impl Coder {
         let mut coding = Coding::default();
         self.choose_hc(&scores, &mut coding, &evidence_for);
         self.choose_rac(&scores, &mut coding, &evidence_for);
-        self.review(&scores, hits, &roles, &contributions, &mut coding);
+        self.review(&scores, &mut coding);
         coding
     }
 
@@ -437,6 +438,8 @@ struct Scores {
     /// Whether the title (or, with no title, the first sentence) names the category at all,
     /// organ words included.
     hc_in_title: [bool; HC_COUNT],
+    /// Each category's evidence by the role of the sentences it stands in (for review).
+    hc_roles: [review::RoleEvidence; HC_COUNT],
     rac: [f64; RAC_COUNT],
     group: [f64; GROUP_COUNT],
     kind: [f64; 8],
@@ -455,6 +458,7 @@ impl Default for Scores {
             hc_title: [0.0; HC_COUNT],
             hc_mentions: [0; HC_COUNT],
             hc_in_title: [false; HC_COUNT],
+            hc_roles: Default::default(),
             rac: [0.0; RAC_COUNT],
             group: [0.0; GROUP_COUNT],
             kind: [0.0; 8],

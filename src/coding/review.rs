@@ -9,9 +9,10 @@
 
 use super::*;
 
-/// How each health category's evidence is spread over the roles of the sentences it stands in.
+/// How a health category's evidence is spread over the roles of the sentences it stands in,
+/// summed by `code_hits` as it scores each match.
 #[derive(Debug, Default, Clone, Copy)]
-struct RoleEvidence {
+pub(super) struct RoleEvidence {
     /// Title and aim sentences: what the award says it studies.
     stated: f64,
     /// Sentences with no cue.
@@ -20,31 +21,19 @@ struct RoleEvidence {
     background: f64,
 }
 
-impl Coder {
-    pub(super) fn review(
-        &self,
-        scores: &Scores,
-        hits: &[Hit],
-        roles: &HashMap<u32, Role>,
-        contributions: &[f64],
-        coding: &mut Coding,
-    ) {
-        let mut by_role = [RoleEvidence::default(); HC_COUNT];
-        for (h, &f) in hits.iter().zip(contributions) {
-            let Target::Hc(c) = self.matcher.target(h.entry) else {
-                continue;
-            };
-            let role = match h.field {
-                Field::Title => Role::Title,
-                Field::Abstract => roles.get(&h.sentence).copied().unwrap_or(Role::Plain),
-            };
-            let slot = &mut by_role[c.index()];
-            match role {
-                Role::Title | Role::Aim => slot.stated += f,
-                Role::Plain => slot.plain += f,
-                Role::Background | Role::Criteria | Role::Passing => slot.background += f,
-            }
+impl RoleEvidence {
+    pub(super) fn add(&mut self, role: Role, f: f64) {
+        match role {
+            Role::Title | Role::Aim => self.stated += f,
+            Role::Plain => self.plain += f,
+            Role::Background | Role::Criteria | Role::Passing => self.background += f,
         }
+    }
+}
+
+impl Coder {
+    pub(super) fn review(&self, scores: &Scores, coding: &mut Coding) {
+        let by_role = &scores.hc_roles;
         let r = &self.params.review;
         // Review signals only judge category evidence; a standardised breakdown has none.
         let categories = if coding.breakdown.is_empty() {
@@ -58,7 +47,7 @@ impl Coder {
                 coding.reasons.push(Reason::BackgroundOnly);
             }
         }
-        if weak_category(categories, &by_role, r) {
+        if weak_category(categories, by_role, r) {
             coding.reasons.push(Reason::WeakCategory);
         }
         if r.off_title && off_title(categories, scores) {
