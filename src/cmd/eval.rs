@@ -337,33 +337,28 @@ fn render_text(r: &Report, md: bool) -> String {
                 f3(v)
             }
         };
-        if r.labels.is_some() {
-            let rows: Vec<Vec<String>> = b
-                .iter()
-                .map(|b| {
-                    vec![
-                        format!("{:.1}-{:.1}", b.low, b.high),
-                        b.count.to_string(),
-                        or_dash(b.count, b.accuracy()),
-                    ]
-                })
-                .collect();
-            table(&mut out, 1, &["confidence", "count", "accuracy"], &rows, md);
+        // Single-label gold has no sets: no exact-set column.
+        let sets = r.labels.is_none();
+        let rows: Vec<Vec<String>> = b
+            .iter()
+            .map(|b| {
+                let mut row = vec![
+                    format!("{:.1}-{:.1}", b.low, b.high),
+                    b.count.to_string(),
+                    or_dash(b.count, b.accuracy()),
+                ];
+                if sets {
+                    row.push(or_dash(b.count, b.exact_accuracy()));
+                }
+                row
+            })
+            .collect();
+        let header: &[&str] = if sets {
+            &["confidence", "count", "top-1", "exact set"]
         } else {
-            let rows: Vec<Vec<String>> = b
-                .iter()
-                .map(|b| {
-                    vec![
-                        format!("{:.1}-{:.1}", b.low, b.high),
-                        b.count.to_string(),
-                        or_dash(b.count, b.accuracy()),
-                        or_dash(b.count, b.exact_accuracy()),
-                    ]
-                })
-                .collect();
-            let header = ["confidence", "count", "top-1", "exact set"];
-            table(&mut out, 1, &header, &rows, md);
-        }
+            &["confidence", "count", "accuracy"]
+        };
+        table(&mut out, 1, header, &rows, md);
     }
     if let Some(v) = &r.review {
         render_review(&mut out, v, md);
