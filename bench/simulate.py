@@ -7,7 +7,7 @@ checker, bench/fill_sample.py), runs `hrcs summary --checked`, and compares ever
 category's corrected share and 95 % interval with its true money share.
 
     python3 bench/simulate.py [--draws 200] [--sizes 50,100,200] [--data PATH[,PATH..]]
-                              [--amount COL] [--name LABEL] [--out DIR]
+                              [--amount COL] [--name LABEL] [--abstract COL] [--out DIR] [--plot]
 
 The truth file is NIHR style (`hc`/`rac` lists separated by `;`, HRCS equal split) or UKHRA
 style (HC_1, HC_1% ..). Several files of the same layout are concatenated. Writes
@@ -92,14 +92,14 @@ def simulate(a, tmp):
     rows = concatenate(a.data.split(","), data)
     truth = truth_shares(rows, a.amount)
     coded = os.path.join(tmp, "coded.csv")
-    run(["code", data, "--keep", "-o", coded])
+    run(["code", data, "--keep", "-o", coded] + (["--abstract", a.abstract] if a.abstract else []))
     results = {}
     for n in [int(s) for s in a.sizes.split(",")]:
         per_cat = {}
         for seed in range(1, a.draws + 1):
             sample = os.path.join(tmp, "sample.csv")
             filled = os.path.join(tmp, "filled.csv")
-            run(["sample", coded, "-n", str(n), "--seed", str(seed), "-o", sample])
+            run(["sample", coded, "-n", str(n), "--seed", str(seed), "--amount", a.amount, "-o", sample])
             fill(sample, data, filled)
             out = run(["summary", coded, "--amount", a.amount, "--checked", filled, "--format", "csv"])
             for r in csv.DictReader(io.StringIO(out)):
@@ -169,6 +169,8 @@ def main():
     ap.add_argument("--amount", default="award_amount")
     ap.add_argument("--name", default="nihr-hta-dev")
     ap.add_argument("--out", default=os.path.join(HERE, "..", "docs"))
+    ap.add_argument("--abstract", default=None,
+                    help="code from this column instead (e.g. plain_english_abstract: a coder with another error profile)")
     ap.add_argument("--plot", action="store_true", help="also write DIR/simulation.svg")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,23 +4,26 @@
 //!
 //! The design is stratified simple random sampling without replacement: awards are put in strata
 //! by how sure the coder was (flagged or confidence below 0.5, 0.5-0.75, 0.75-0.9, 0.9 and over;
-//! with `--by`, crossed with the group), at least two draws per stratum (so its variance can be
-//! estimated) and the rest allocated in proportion to `N_h * sqrt(1 - mean confidence)`: Neyman
-//! allocation (Cochran 1977, §5.5) with the expected error rate standing in for the unknown
-//! standard deviation, so most checks go where the coder is least sure.
+//! with `--by`, crossed with the group), awards whose amount times their expected error is too
+//! large to leave to chance are checked all (a take-all stratum, Hidiroglou 1986), every other
+//! stratum gets at least two draws (so its variance can be estimated) and the rest in proportion
+//! to `N_h · sqrt(1 − mean confidence) · sqrt(mean amount²)`: Neyman allocation (Cochran 1977,
+//! §5.5) with the expected spread of the coding errors in money standing in for the unknown
+//! standard deviation, so most checks go where the coder is least sure and the money largest.
 //!
 //! The estimator is the stratified difference estimator (Särndal, Swensson and Wretman 1992,
 //! §6.3; Cochran 1977, §7.2): for each code, the coded amount of the whole portfolio (known) plus
 //! the estimated total of (gold − coded) amounts, `Ŷ = Σ_U x + Σ_h N_h · mean_h(y − x)`, with the
 //! analytical variance `Σ_h N_h² (1 − n_h/N_h) s²_h / n_h`, a floor for codes no checked award of
 //! a stratum shows an error on (borrowed from the stratum's pooled error variance, so no interval
-//! is zero-wide), and a Student-t 95 % interval on `n − H` degrees of freedom. The figure reported
-//! is a composite of the coded and the difference estimate weighted by the estimated optimal
-//! weight, so a correction within its own noise does not add noise; it lies inside the interval.
-//! Because each award's gold and coded shares both add up to its amount, the corrected amounts
-//! of a dimension are apportioned to add up to the total exactly.
+//! is zero-wide), and a Student-t 95 % interval on the design's degrees of freedom. The figure
+//! reported is the Fay-Herriot composite of the coded and the difference estimate, shrunk towards
+//! the coded figure by how much of the correction is noise given the spread of the coder's biases
+//! over all codes, and never more than one standard error from the difference estimate, so it
+//! lies inside the interval. Because each award's gold and coded shares both add up to its
+//! amount, the corrected amounts of a dimension are apportioned to add up to the total exactly.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{bail, Result};
 
@@ -41,11 +44,20 @@ pub const BANDS: [(&str, f64); 4] = [
     ("very_high", 0.9),
 ];
 
+/// The name of the take-all stratum: awards checked with certainty because their amount, times
+/// how unsure the coder was, is too large to leave to chance (Hidiroglou 1986).
+pub const TAKE_ALL: &str = "take_all";
+
+/// The band index of the take-all stratum, after the confidence bands.
+const TAKE_ALL_BAND: usize = BANDS.len();
+
 /// What the sampler needs to know of a coded award.
 #[derive(Debug, Clone, Default)]
 pub struct Unit {
     pub confidence: f64,
     pub flagged: bool,
+    /// The award's amount (any unit; the same for every award when there is no amount column).
+    pub amount: f64,
     /// The `--by` group ("" without one).
     pub group: String,
 }
@@ -59,6 +71,18 @@ pub fn band(u: &Unit) -> usize {
         .iter()
         .rposition(|(_, low)| u.confidence >= *low)
         .unwrap_or(0)
+}
+
+/// The expected error rate standing in for the unknown one: one minus the coder's confidence,
+/// kept within 5-100 % so a sure coder is never taken for a perfect one.
+fn error_rate(u: &Unit) -> f64 {
+    (1.0 - u.confidence).clamp(0.05, 1.0)
+}
+
+/// How far an award can move a portfolio figure: the spread of its coding error in money,
+/// `amount · sqrt(error rate)` (an error moves up to its whole amount, with that probability).
+fn error_spread(u: &Unit) -> f64 {
+    u.amount.max(0.0) * error_rate(u).sqrt()
 }
 
 /// One stratum of a drawn sample.
@@ -137,6 +161,88 @@ fn allocate(n: usize, sizes: &[usize], weights: &[f64]) -> Vec<usize> {
     alloc
 }
 
+/// The strata of a design: units keyed by group and band (the take-all awards in their group's
+/// take-all stratum), in a stable order, group then band.
+fn stratify(units: &[Unit], certain: &[bool]) -> Vec<((String, usize), Vec<usize>)> {
+    let mut by: BTreeMap<(String, usize), Vec<usize>> = BTreeMap::new();
+    for (i, u) in units.iter().enumerate() {
+        let b = if certain[i] { TAKE_ALL_BAND } else { band(u) };
+        by.entry((u.group.clone(), b)).or_default().push(i);
+    }
+    by.into_iter().collect()
+}
+
+/// The fewest draws a design can have: every take-all award, and two per sampled stratum (so
+/// its variance can be estimated; all of a smaller one).
+fn minimum(strata: &[((String, usize), Vec<usize>)]) -> usize {
+    strata
+        .iter()
+        .map(|((_, b), m)| {
+            if *b == TAKE_ALL_BAND {
+                m.len()
+            } else {
+                m.len().min(2)
+            }
+        })
+        .sum()
+}
+
+/// The take-all stratum (Hidiroglou 1986, "The construction of a self-representing stratum of
+/// large units in survey design"): with draws allocated in proportion to each award's own error
+/// spread (`amount · sqrt(error rate)`), an award whose share of the draws is one or more is
+/// checked with certainty, and the rule is applied again to the rest until no award qualifies.
+/// Errors in money scale with the award's amount, so one large award coded wrong can move a
+/// share by points; left to chance, a sample of 25-50 misses it often and its interval cannot
+/// know (on the English fixtures the two largest awards carried most of the error). It stops
+/// while two draws per remaining stratum are still possible.
+fn take_all(units: &[Unit], n: usize) -> Vec<bool> {
+    let spread: Vec<f64> = units.iter().map(error_spread).collect();
+    let mut certain = vec![false; units.len()];
+    loop {
+        let taken = certain.iter().filter(|&&c| c).count();
+        let rest: f64 = spread
+            .iter()
+            .zip(&certain)
+            .filter(|(_, &c)| !c)
+            .map(|(s, _)| s)
+            .sum();
+        if rest <= 0.0 || taken >= n {
+            return certain;
+        }
+        let left = (n - taken) as f64;
+        let mut trial = certain.clone();
+        let mut added = false;
+        for (i, t) in trial.iter_mut().enumerate() {
+            if !*t && left * spread[i] >= rest {
+                *t = true;
+                added = true;
+            }
+        }
+        if !added || minimum(&stratify(units, &trial)) > n {
+            return certain;
+        }
+        certain = trial;
+    }
+}
+
+/// The Neyman weight of a sampled stratum, `N_h · S_h` (Cochran 1977, §5.5), with the unknown
+/// spread of the coding errors in money `S_h` taken as `sqrt(error rate) · sqrt(mean amount²)`:
+/// an error moves money in proportion to the award's amount, so large awards weigh more.
+fn neyman_weight(units: &[Unit], members: &[usize]) -> f64 {
+    let n = members.len() as f64;
+    let rate = members
+        .iter()
+        .map(|&i| 1.0 - units[i].confidence)
+        .sum::<f64>()
+        / n;
+    let square = members
+        .iter()
+        .map(|&i| units[i].amount.max(0.0).powi(2))
+        .sum::<f64>()
+        / n;
+    n * rate.clamp(0.05, 1.0).sqrt() * square.sqrt()
+}
+
 /// Draws a stratified review sample of `n` units, the same for the same units and seed.
 pub fn draw(units: &[Unit], n: usize, seed: u64) -> Result<Sample> {
     if n > units.len() {
@@ -145,54 +251,53 @@ pub fn draw(units: &[Unit], n: usize, seed: u64) -> Result<Sample> {
             units.len()
         );
     }
-    let mut keys: Vec<(String, usize)> = Vec::new();
-    let mut members: Vec<Vec<usize>> = Vec::new();
-    let mut index: HashMap<(String, usize), usize> = HashMap::new();
-    for (i, u) in units.iter().enumerate() {
-        let key = (u.group.clone(), band(u));
-        let s = *index.entry(key.clone()).or_insert_with(|| {
-            keys.push(key);
-            members.push(Vec::new());
-            keys.len() - 1
-        });
-        members[s].push(i);
-    }
-    // Strata in a stable order: group, then band.
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    let sizes: Vec<usize> = order.iter().map(|&s| members[s].len()).collect();
-    let minimum: usize = sizes.iter().map(|&s| s.min(2)).sum();
-    if n < minimum {
+    let certain = take_all(units, n);
+    let strata_members = stratify(units, &certain);
+    let least = minimum(&strata_members);
+    if n < least {
         bail!(
-            "a sample of {n} is too small for {} strata: it needs at least {minimum} (two per \
+            "a sample of {n} is too small for {} strata: it needs at least {least} (two per \
              stratum); draw more, or drop --by",
-            sizes.len()
+            strata_members.len()
         );
     }
-    let weights: Vec<f64> = order
-        .iter()
-        .map(|&s| {
-            let m = &members[s];
-            let err = m.iter().map(|&i| 1.0 - units[i].confidence).sum::<f64>() / m.len() as f64;
-            m.len() as f64 * err.clamp(0.05, 1.0).sqrt()
-        })
+    // Take-all strata are checked whole; the rest of the draws go to the sampled strata.
+    let sampled: Vec<usize> = (0..strata_members.len())
+        .filter(|&k| strata_members[k].0 .1 != TAKE_ALL_BAND)
         .collect();
-    let alloc = allocate(n, &sizes, &weights);
+    let sizes: Vec<usize> = sampled.iter().map(|&k| strata_members[k].1.len()).collect();
+    let raw: Vec<f64> = sampled
+        .iter()
+        .map(|&k| neyman_weight(units, &strata_members[k].1))
+        .collect();
+    // Relative weights, so amounts in any currency unit fit the integer apportioning.
+    let top = raw.iter().cloned().fold(0.0, f64::max);
+    let weights: Vec<f64> = raw
+        .iter()
+        .map(|w| if top > 0.0 { w / top } else { 1.0 })
+        .collect();
+    let certain_count = certain.iter().filter(|&&c| c).count();
+    let mut alloc: Vec<usize> = strata_members.iter().map(|(_, m)| m.len()).collect();
+    for (k, a) in sampled
+        .iter()
+        .zip(allocate(n - certain_count, &sizes, &weights))
+    {
+        alloc[*k] = a;
+    }
     let mut strata = Vec::new();
     let mut draws = Vec::new();
-    for (k, &s) in order.iter().enumerate() {
-        let (group, b) = &keys[s];
-        let mut m = members[s].clone();
+    for (k, ((group, b), members)) in strata_members.iter().enumerate() {
+        let mut m = members.clone();
         m.sort_by_key(|&i| (mix(seed ^ mix(i as u64)), i));
         draws.extend(m.into_iter().take(alloc[k]).map(|i| (i, k)));
-        let band_name = BANDS[*b].0;
+        let band_name = BANDS.get(*b).map_or(TAKE_ALL, |(name, _)| name);
         strata.push(Stratum {
             name: if group.is_empty() {
                 band_name.to_string()
             } else {
                 format!("{group}/{band_name}")
             },
-            population: sizes[k],
+            population: members.len(),
             drawn: alloc[k],
         });
     }
@@ -346,22 +451,23 @@ struct StratumChecks {
 /// misplaced share moves money out of one code and into another and so is counted twice in the
 /// pool. Two Jeffreys pseudo-counts (Brown, Cai and DasGupta 2001) keep it from being zero: a
 /// stratum where no error was seen at all gets the error rate 0.5/(n_h + 1) (the Jeffreys
-/// posterior mean of 0 errors in n_h) of whole-award errors, and every code half a mean award of
-/// coded amount, so a code the coder never used in a stratum still gets an interval.
-fn unseen_error_variance(s: &StratumChecks, variances: &mut [f64]) {
+/// posterior mean of 0 errors in n_h) of errors the size of those seen elsewhere in the sample
+/// (`relative_error`, see [`relative_error`]), and every code half an award's worth of coded
+/// amount over the stratum's checked awards (a pseudo-count of ½ in a multinomial of the
+/// codes), so a code the coder never used in a stratum still gets an interval.
+fn unseen_error_variance(s: &StratumChecks, relative_error: f64, variances: &mut [f64]) {
     let n = s.coded.len() as f64;
     let amounts: Vec<f64> = s.coded.iter().map(|x| x.iter().sum()).collect();
     let mean_amount = amounts.iter().sum::<f64>() / n;
     let mut pooled: f64 = variances.iter().sum();
     if pooled == 0.0 {
-        // A whole award's amount moving from one code to another: Σ_j d_j² = 2·amount².
         let mean_square = amounts.iter().map(|a| a * a).sum::<f64>() / n;
-        pooled = 2.0 * mean_square * 0.5 / (n + 1.0);
+        pooled = relative_error * mean_square * 0.5 / (n + 1.0);
     }
     pooled /= 2.0;
     let k = variances.len();
     let per_code: Vec<f64> = (0..k)
-        .map(|j| s.coded.iter().map(|x| x[j]).sum::<f64>() / n + mean_amount / 2.0)
+        .map(|j| (s.coded.iter().map(|x| x[j]).sum::<f64>() + mean_amount / 2.0) / n)
         .collect();
     let denominator: f64 = per_code.iter().sum();
     if denominator <= 0.0 {
@@ -374,20 +480,62 @@ fn unseen_error_variance(s: &StratumChecks, variances: &mut [f64]) {
     }
 }
 
-/// The reported corrected total of a code: a composite of the coded total `x` (exact, but biased
-/// by the coder's errors) and the difference estimate `x + d` (unbiased, but noisy), weighted by
-/// the estimated optimal weight `λ = max(0, d² − v) / d²` (v the variance of d, d² − v the
-/// unbiased estimate of the squared bias; Rao and Molina 2015, §3.3; Schaible 1978). Where the
-/// sample shows a correction well beyond its own noise it is taken nearly whole; where the
-/// correction is within the noise the coded figure stands. The result lies between the two, and
-/// so inside the difference estimator's interval.
-pub fn composite(coded: f64, difference: f64, variance: f64) -> f64 {
-    let d2 = difference * difference;
-    if d2 <= 0.0 {
-        return coded;
+/// The size of an error as the sample shows it: over the checked awards coded wrong in this
+/// dimension, the mean of `Σ_j d_j² / amount²` (2 when a whole award moved from one code to
+/// another, ½ when half of it did). A stratum where no error was seen borrows it for the errors
+/// it may have missed; with no error anywhere in the sample, a whole award moving (2) is assumed.
+fn relative_error(strata: &[StratumChecks]) -> f64 {
+    let sizes: Vec<f64> = strata
+        .iter()
+        .flat_map(|s| s.coded.iter().zip(&s.diffs))
+        .filter_map(|(x, d)| {
+            let amount: f64 = x.iter().sum();
+            let square: f64 = d.iter().map(|v| v * v).sum();
+            (amount > 0.0 && d.iter().any(|v| v.abs() >= 1e-6)).then(|| square / (amount * amount))
+        })
+        .collect();
+    if sizes.is_empty() {
+        2.0
+    } else {
+        sizes.iter().sum::<f64>() / sizes.len() as f64
     }
-    let weight = ((d2 - variance) / d2).max(0.0);
-    coded + weight * difference
+}
+
+/// The spread of the coder's biases across the codes of a dimension, `τ²`, by the method of
+/// moments of Fay and Herriot (1979): each code's estimated correction `D̂_j` has expectation
+/// its bias `B_j` and variance `V_j`, so `mean(D̂_j² − V_j)` estimates the mean squared bias
+/// (cut at zero).
+pub fn bias_spread(differences: &[f64], variances: &[f64]) -> f64 {
+    if differences.is_empty() {
+        return 0.0;
+    }
+    let excess: f64 = differences
+        .iter()
+        .zip(variances)
+        .map(|(d, v)| d * d - v)
+        .sum();
+    (excess / differences.len() as f64).max(0.0)
+}
+
+/// The reported corrected total of a code: the Fay-Herriot composite (Fay and Herriot 1979; Rao
+/// and Molina 2015, *Small Area Estimation*, 2nd ed., §6.1) of the coded total (exact, but biased
+/// by the coder's errors) and the difference estimate `coded + difference` (unbiased, but noisy):
+/// `coded + γ · difference` with `γ = τ² / (τ² + v)`, the share of the correction's mean square
+/// that is bias rather than noise, `τ²` the spread of the biases over all codes of the dimension
+/// ([`bias_spread`]) and `v` this code's variance. Pooling `τ²` over the codes is what keeps one
+/// noisy correction from being taken for a real one. Efron and Morris's (1972) limited
+/// translation keeps the figure within one standard error of the difference estimate, so a code
+/// whose correction is far larger than the others' is not shrunk away and the figure always lies
+/// inside its own interval.
+pub fn composite(coded: f64, difference: f64, variance: f64, spread: f64) -> f64 {
+    let gamma = if spread + variance > 0.0 {
+        spread / (spread + variance)
+    } else {
+        1.0
+    };
+    let direct = coded + difference;
+    let se = variance.max(0.0).sqrt();
+    (coded + gamma * difference).clamp(direct - se, direct + se)
 }
 
 /// Corrects one dimension: the difference estimator and its variance per code, the composite
@@ -405,36 +553,62 @@ fn correct_dimension(
             *e += x;
         }
     }
+    let checks: Vec<StratumChecks> = strata
+        .iter()
+        .map(|(population, members)| {
+            let (xs, ys): (Vec<Vec<f64>>, Vec<Vec<f64>>) = members
+                .iter()
+                .map(|c| {
+                    let a = &awards[c.award];
+                    (coded_vector(d, a), gold_vector(d, c, a.amount as f64))
+                })
+                .unzip();
+            let diffs = ys
+                .iter()
+                .zip(&xs)
+                .map(|(y, x)| y.iter().zip(x).map(|(y, x)| y - x).collect())
+                .collect();
+            StratumChecks {
+                population: *population,
+                coded: xs,
+                diffs,
+            }
+        })
+        .collect();
+    let relative = relative_error(&checks);
     let mut difference = vec![0.0; k];
     let mut variance = vec![0.0; k];
-    let mut checked = 0;
-    for (population, members) in strata {
-        let (xs, ys): (Vec<Vec<f64>>, Vec<Vec<f64>>) = members
-            .iter()
-            .map(|c| {
-                let a = &awards[c.award];
-                (coded_vector(d, a), gold_vector(d, c, a.amount as f64))
-            })
-            .unzip();
-        let diffs: Vec<Vec<f64>> = ys
-            .iter()
-            .zip(&xs)
-            .map(|(y, x)| y.iter().zip(x).map(|(y, x)| y - x).collect())
-            .collect();
-        let stratum = StratumChecks {
-            population: *population,
-            coded: xs,
-            diffs,
-        };
-        stratum_estimate(&stratum, &mut difference, &mut variance);
-        checked += members.len();
+    for stratum in &checks {
+        stratum_estimate(stratum, relative, &mut difference, &mut variance);
     }
-    // Student's t with the design's degrees of freedom (checked awards minus strata; Cochran 1977,
-    // §5.4; Korn and Graubard 1999, §5.2) rather than the normal quantile: few checks per stratum.
-    let q = t95(checked.saturating_sub(strata.len()).max(1));
+    // Student's t with the design's degrees of freedom, `Σ (n_h − 1)` over the sampled strata
+    // (Cochran 1977, §5.4; Korn and Graubard 1999, §5.2): a take-all stratum has no sampling
+    // error and adds none.
+    let df: usize = checks
+        .iter()
+        .filter(|s| (s.coded.len() as f64) < s.population)
+        .map(|s| s.coded.len() - 1)
+        .sum();
+    let q = t95(df.max(1));
+    let spread = bias_spread(&difference, &variance);
     let reported: Vec<f64> = (0..k)
-        .map(|j| composite(coded[j], difference[j], variance[j]))
+        .map(|j| composite(coded[j], difference[j], variance[j], spread))
         .collect();
+    lines(d, &coded, &difference, &variance, &reported, q, total)
+}
+
+/// The printed lines of a dimension: the reported figures apportioned to whole units that add up
+/// to the total, with the difference estimator's interval around each.
+fn lines(
+    d: Dimension,
+    coded: &[f64],
+    difference: &[f64],
+    variance: &[f64],
+    reported: &[f64],
+    q: f64,
+    total: i64,
+) -> Vec<Corrected> {
+    let k = coded.len();
     let weights: Vec<i64> = reported
         .iter()
         .map(|&e| e.max(0.0).round() as i64)
@@ -468,7 +642,12 @@ fn correct_dimension(
 
 /// Adds one stratum's estimated total difference `N_h · mean(y − x)` and its variance
 /// `N_h² (1 − n_h/N_h) s²_h / n_h` to each code's running sums.
-fn stratum_estimate(s: &StratumChecks, difference: &mut [f64], variance: &mut [f64]) {
+fn stratum_estimate(
+    s: &StratumChecks,
+    relative_error: f64,
+    difference: &mut [f64],
+    variance: &mut [f64],
+) {
     let n = s.diffs.len() as f64;
     let k = difference.len();
     let mut s2 = vec![0.0; k];
@@ -479,7 +658,7 @@ fn stratum_estimate(s: &StratumChecks, difference: &mut [f64], variance: &mut [f
             s2[j] = s.diffs.iter().map(|v| (v[j] - mean).powi(2)).sum::<f64>() / (n - 1.0);
         }
     }
-    unseen_error_variance(s, &mut s2);
+    unseen_error_variance(s, relative_error, &mut s2);
     let fpc = (1.0 - n / s.population).max(0.0);
     for j in 0..k {
         variance[j] += s.population * s.population * fpc * s2[j] / n;
@@ -657,7 +836,7 @@ pub fn words(norwegian: bool) -> &'static Words {
                       (hrcs sample, then --checked) for corrected shares with 95% intervals.",
         corrected: "Corrected shares and 95% intervals are estimated from {n} hand-checked awards \
                     in {s} strata (stratified difference estimator, shrunk towards the coded \
-                    figure where the correction is within its own noise; see docs/estimate.md).",
+                    figure as far as the correction is noise; see docs/estimate.md).",
         error_bars: "The black bar marks the corrected share, and its whiskers the range that \
                      holds the true share with 95% confidence, given the hand-checked sample.",
         representativity: "Checked sample per group",
@@ -671,8 +850,7 @@ pub fn words(norwegian: bool) -> &'static Words {
                       intervaller.",
         corrected: "Korrigerte andeler og 95 % intervaller er estimert fra {n} håndkontrollerte \
                     tildelinger i {s} strata (stratifisert differanseestimator, trukket mot det \
-                    kodede tallet der korreksjonen er innenfor sin egen usikkerhet; se \
-                    docs/estimate.md).",
+                    kodede tallet i den grad korreksjonen er støy; se docs/estimate.md).",
         error_bars: "Den svarte streken viser den korrigerte andelen, og feilstolpen området som \
                      med 95 % sikkerhet inneholder den sanne andelen, gitt det kontrollerte \
                      utvalget.",
@@ -707,6 +885,7 @@ mod tests {
             .map(|i| Unit {
                 confidence: (i % 10) as f64 / 10.0,
                 flagged: i % 7 == 0,
+                amount: 1.0,
                 group: String::new(),
             })
             .collect()
@@ -754,6 +933,7 @@ mod tests {
             units.push(Unit {
                 confidence: if sure { 0.95 } else { 0.4 },
                 flagged: !sure,
+                amount: amount as f64,
                 group: String::new(),
             });
         }
@@ -841,13 +1021,52 @@ mod tests {
 
     #[test]
     fn the_composite_keeps_the_coded_figure_when_the_correction_is_within_its_noise() {
-        // A correction of 1 with variance 4 (standard error 2): noise, so the coded figure stands.
-        assert_eq!(composite(100.0, 1.0, 4.0), 100.0);
-        // A correction of 10 with variance 4: mostly taken, and inside the interval 110 ± 2·t.
-        let c = composite(100.0, 10.0, 4.0);
-        assert!((c - 109.6).abs() < 1e-9, "{c}");
-        assert_eq!(composite(100.0, 0.0, 0.0), 100.0);
-        assert_eq!(composite(100.0, -10.0, 0.0), 90.0);
+        // No spread of biases over the codes: a correction within its own noise (1, standard
+        // error 2) is all noise, and the coded figure stands.
+        assert_eq!(composite(100.0, 1.0, 4.0, 0.0), 100.0);
+        // Biases spread as much as the noise: half the correction is taken.
+        assert!((composite(100.0, 1.0, 4.0, 4.0) - 100.5).abs() < 1e-9);
+        // A correction of 10 with standard error 2 but no spread of the other codes' biases:
+        // limited translation keeps the figure within one standard error of 110.
+        assert!((composite(100.0, 10.0, 4.0, 0.0) - 108.0).abs() < 1e-9);
+        // No variance: the checked sample is the whole stratum, and the correction is exact.
+        assert_eq!(composite(100.0, -10.0, 0.0, 0.0), 90.0);
+        assert_eq!(composite(100.0, 0.0, 0.0, 0.0), 100.0);
+    }
+
+    #[test]
+    fn the_bias_spread_is_the_mean_squared_correction_beyond_its_noise() {
+        assert_eq!(bias_spread(&[1.0, -1.0], &[4.0, 4.0]), 0.0);
+        assert!((bias_spread(&[10.0, 0.0], &[4.0, 4.0]) - 46.0).abs() < 1e-9);
+        assert_eq!(bias_spread(&[], &[]), 0.0);
+    }
+
+    /// An award large enough to move a share by itself is checked with certainty, in a take-all
+    /// stratum whose inclusion probability is 1; without amounts there is none at small n.
+    #[test]
+    fn the_largest_awards_are_taken_all() {
+        let mut u = units(200);
+        assert!(draw(&u, 30, 1)
+            .unwrap()
+            .strata
+            .iter()
+            .all(|s| s.name != TAKE_ALL));
+        u[5].amount = 100.0;
+        u[6].amount = 60.0;
+        let a = draw(&u, 30, 1).unwrap();
+        let k = a.strata.iter().position(|s| s.name == TAKE_ALL).unwrap();
+        assert_eq!(a.strata[k].population, 2);
+        assert_eq!(a.probability(k), 1.0);
+        assert!(a.draws.contains(&(5, k)) && a.draws.contains(&(6, k)));
+        assert_eq!(a.draws.len(), 30);
+        // A take-all stratum never leaves another stratum with fewer than two draws.
+        assert!(a
+            .strata
+            .iter()
+            .all(|s| s.drawn >= 2.min(s.population) && s.drawn <= s.population));
+        // The whole file asked for: every award is checked.
+        let all = draw(&u, 200, 1).unwrap();
+        assert_eq!(all.draws.len(), 200);
     }
 
     /// A sample that shows no error at all still gives every code, even one nobody coded, an

@@ -15,13 +15,14 @@ pub const ABOUT: &str =
 pub const EXAMPLES: &str = "\
 Examples:
   hrcs code awards.csv --keep -o coded.csv
-  hrcs sample coded.csv -n 150 --seed 1 -o sample.xlsx
+  hrcs sample coded.csv -n 150 --seed 1 --amount AwardAmount -o sample.xlsx
   (fill in HC_1.., HC_1%.., RA_1.., RA_1%.. by hand)
   hrcs summary coded.csv --checked sample.xlsx --amount AwardAmount
 
 The sample is stratified by the coder's confidence (flagged or below 0.5, 0.5-0.75, 0.75-0.9, 0.9
 and over; with --by, also by group), with at least two awards per stratum and more where the
-coder is least sure. Each row carries its stratum and inclusion probability: keep those columns,
+coder is least sure and, with --amount, the money largest; awards large enough to move a share by
+themselves are all checked (stratum take_all). Each row carries its stratum and inclusion probability: keep those columns,
 and check every row (leaving some out biases the estimate). The same file, n and seed always give
 the same sample. See docs/estimate.md.";
 
@@ -36,6 +37,10 @@ pub struct SampleArgs {
     /// Seed of the draw (the same seed gives the same sample)
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The amount column (as for `hrcs summary --amount`): large awards are checked more often,
+    /// the largest with certainty, since an error moves money in proportion to the amount
+    #[arg(long, value_name = "COL")]
+    pub amount: Option<String>,
     /// Stratify by the values of this column too (funder, year), so every group is checked
     #[arg(long, value_name = "COL")]
     pub by: Option<String>,
@@ -45,7 +50,7 @@ pub struct SampleArgs {
 }
 
 pub fn run(args: SampleArgs) -> Result<()> {
-    let file = read_coded(&args.coded, None, args.by.as_deref())?;
+    let file = read_coded(&args.coded, args.amount.as_deref(), args.by.as_deref())?;
     if !file.rows.is_empty()
         && file
             .rows
@@ -64,6 +69,7 @@ pub fn run(args: SampleArgs) -> Result<()> {
         .map(|r| Unit {
             confidence: r.hc_confidence.trim().parse().unwrap_or(0.0),
             flagged: r.award.flagged,
+            amount: r.award.amount as f64,
             group: r.award.by.clone(),
         })
         .collect();
