@@ -13,17 +13,27 @@ The draw uses Python's random, not hrcs's splitmix64, so individual samples diff
         nihr=/tmp/nihr.csv:50,100,200 lay=/tmp/lay.csv:50,100,200 en=/tmp/en.csv:25,50,100 \\
         no=/tmp/no.csv:15,30,45
 
-Options (JSON):
-  var    = "floor" (the 2026-12-07 shipped rule: own s² with a pooled floor where no error was
-           seen), "own" (textbook s² only), "twoway" (every code's within-stratum variance from a
-           stratum × code model: the stratum's pooled error variance times the code's share of
-           the error variance pooled over strata; a generalised variance function), "blend"
-           (own s² and the two-way model averaged with equal degrees of freedom)
-  point  = "diff" (the difference estimate), "c2" (composite, weight (d²−v)⁺/d²),
-           "pretest" (the difference estimate where it is significant at 5 %, else the coded
-           figure), "js" (James-Stein: one positive-part weight for all codes of the dimension)
-  alloc  = "neyman" (N_h sqrt(1 − mean confidence), shipped) or "prop" (proportional)
-  df     = "nh" (n − H, shipped) or "satt" (Satterthwaite's effective degrees of freedom)
+Options (JSON); `{"count":1,"borrow":1,"takeall":1,"amountw":1,"point":"fh","limit":1}` is what
+hrcs ships since 2026-12-08, `{"var":"floor","point":"c2"}` what it shipped before:
+  var     = "floor" (own s² with a pooled floor where no error was seen; default), "own" (textbook
+            s² only), "twoway" (every code's within-stratum variance from a stratum × code model:
+            the stratum's pooled error variance times the code's share of the error variance pooled
+            over strata), "blend" (own s² and the two-way model averaged)
+  count   = 1: the floor's per-code pseudo-count is ½ award over the stratum's checked awards
+            (else ½ mean award per checked award, the 2026-12-07 rule)
+  borrow  = 1: an error-free stratum's Jeffreys pseudo-error has the size of the errors seen
+            elsewhere in the sample (else a whole award moving)
+  takeall = 1: Hidiroglou's take-all stratum of awards whose own allocation is one draw or more
+  amountw = 1: Neyman weights times the stratum's root mean square amount
+  alloc   = "neyman" (default) or "prop" (proportional)
+  df      = "nh" (n − H, default) or "satt" (Satterthwaite's effective degrees of freedom)
+  point   = "diff" (the difference estimate), "c2" (per-code composite, weight (d²−v)⁺/d²),
+            "pretest" (the difference estimate where significant at 5 %, else the coded figure),
+            "js" (James-Stein: one positive-part weight for all codes of the dimension),
+            "fh" (Fay-Herriot: γ = τ²/(τ²+v), τ² the codes' mean squared bias by moments),
+            "fhs" (the same with τ² in proportion to the code's size)
+  limit   = 1: Efron-Morris limited translation, the figure within one standard error of the
+            difference estimate
 Truth: the coded file's input_hc column (NIHR style, equal split) or its HC_1/HC_1% columns."""
 import csv
 import json

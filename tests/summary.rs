@@ -479,8 +479,8 @@ fn a_sample_stratified_by_a_column_corrects_each_group() {
 }
 
 /// The fast version of bench/simulate.py (docs/simulation.md): the 110 hand-coded English fixture
-/// awards are the truth; a few review samples of 50 (fixed seeds) are drawn, filled with the
-/// human codes and corrected. No interval is zero-wide, the intervals cover the true money share
+/// awards are the truth; a few review samples of 50 (fixed seeds, drawn with their amounts, so the
+/// largest awards are checked whole) are drawn, filled with the human codes and corrected. No interval is zero-wide, the intervals cover the true money share
 /// of the health categories about 95 % of the time, and the corrected shares are nearer the
 /// truth than the coded ones.
 #[test]
@@ -527,6 +527,8 @@ fn the_simulation_on_the_fixtures_covers_the_truth_and_beats_the_coded_shares() 
             "50",
             "--seed",
             &seed,
+            "--amount",
+            "AwardAmount",
             "-o",
             "s.csv",
         ])
