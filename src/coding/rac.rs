@@ -1,10 +1,13 @@
 //! Research activity: the activity groups an award belongs to, then the code inside each group,
 //! as HRCS asks (groups first, then codes). Each rule is a named function with its own test:
 //! treatment kinds go to development, evaluation or prevention by the stage evidence
-//! ([`treatment_group`]); trials with no treatment follow the group their content points to
-//! ([`trial_host`]); quality of life, process and economic evaluations inside a treatment
-//! evaluation are components of it ([`components_of_evaluation`]); a second intervention must be
-//! one the award says it evaluates ([`second_code`]); with no activity evidence, a flagged default.
+//! ([`treatment_group`]); trials with no treatment follow the group their content points to, and
+//! preventive vaccine trials are prevention ([`trial_host`], [`preventive_vaccine`]); quality of
+//! life, process and economic evaluations inside a treatment evaluation are components of it
+//! ([`components_of_evaluation`]), and another group beside it needs most of its evidence
+//! ([`choose_groups`]); a second intervention must be one the award says it evaluates
+//! ([`second_code`]), and surgery stated less than another intervention is its setting
+//! ([`surgery_is_the_setting`]); with no activity evidence, a flagged default.
 
 use super::*;
 
