@@ -1,10 +1,13 @@
 //! Research activity: the activity groups an award belongs to, then the code inside each group,
 //! as HRCS asks (groups first, then codes). Each rule is a named function with its own test:
 //! treatment kinds go to development, evaluation or prevention by the stage evidence
-//! ([`treatment_group`]); trials with no treatment follow the group their content points to
-//! ([`trial_host`]); quality of life, process and economic evaluations inside a treatment
-//! evaluation are components of it ([`components_of_evaluation`]); a second intervention must be
-//! one the award says it evaluates ([`second_code`]); with no activity evidence, a flagged default.
+//! ([`treatment_group`]); trials with no treatment follow the group their content points to, and
+//! preventive vaccine trials are prevention ([`trial_host`], [`preventive_vaccine`]); quality of
+//! life, process and economic evaluations inside a treatment evaluation are components of it
+//! ([`components_of_evaluation`]), and another group beside it needs most of its evidence
+//! ([`choose_groups`]); a second intervention must be one the award says it evaluates
+//! ([`second_code`]), and surgery stated less than another intervention is its setting
+//! ([`surgery_is_the_setting`]); with no activity evidence, a flagged default.
 
 use super::*;
 
@@ -13,6 +16,12 @@ use super::*;
 /// rather than an aim of their own. HRCS: code only the therapy unless quality of life (7.1) or
 /// economics (8.2) is itself a primary aim; organisation of services (8.1) likewise.
 const EVALUATION_COMPONENTS: &[&str] = &["7.1", "8.1", "8.2"];
+
+/// A group beside a treatment evaluation needs this share of the evaluation's evidence (other
+/// groups need [`Params::rac_relative`]): HRCS asks for the minimum number of codes, and a trial
+/// names its setting, its outcomes and its costs without making them aims. Chosen by 5-fold
+/// cross-validation on the NIHR dev file (docs/accuracy.md).
+const BESIDE_EVALUATION: f64 = 0.75;
 
 /// The research activity evidence of one award after the rules that move evidence between
 /// groups: what the group and code scores are read from.
@@ -201,7 +210,7 @@ fn trial_host(
         return Some(ActivityGroup(3));
     }
     if kind_total > 0.0 {
-        return None;
+        return preventive_vaccine(rac, p, kind_total).then_some(ActivityGroup(3));
     }
     let mut content = *rac;
     for code in EVALUATION_COMPONENTS {
@@ -217,18 +226,30 @@ fn trial_host(
         .map(|(g, _)| g)
 }
 
-/// Rule "groups first": groups with at least [`Params::rac_min`] and [`Params::rac_relative`]
-/// of the best, at most `max`; when none qualifies, the best alone, flagged weak.
+/// Rule "a preventive vaccine trial is prevention": HRCS codes preventive vaccines 3.4 at every
+/// stage, efficacy trials included, so trial words go with the vaccine when its evidence is at
+/// least that of the treatment kinds named (a placebo comparator, an adjuvant or a delivery
+/// particle is not a drug evaluated). Therapeutic vaccines are in the treatment lexicon, not 3.4.
+fn preventive_vaccine(rac: &[f64; RAC_COUNT], p: &Params, kind_total: f64) -> bool {
+    ResearchActivity::parse("3.4")
+        .map(|r| rac[r.index()])
+        .is_some_and(|v| v >= p.rac_min && v >= kind_total)
+}
+
+/// Rule "groups first": groups with at least [`Params::rac_min`] and `relative` of the best
+/// ([`Params::rac_relative`], or [`BESIDE_EVALUATION`] beside a treatment evaluation), at most
+/// `max`; when none qualifies, the best alone, flagged weak.
 fn choose_groups(
     groups: &[(ActivityGroup, f64)],
     p: &Params,
+    relative: f64,
     max: usize,
 ) -> (Vec<(ActivityGroup, f64)>, bool) {
     let top = groups[0].1;
     let chosen: Vec<(ActivityGroup, f64)> = groups
         .iter()
         .copied()
-        .filter(|&(_, s)| s >= p.rac_min && s >= p.rac_relative * top)
+        .filter(|&(_, s)| s >= p.rac_min && s >= relative * top)
         .take(max)
         .collect();
     if chosen.is_empty() {
@@ -265,6 +286,32 @@ fn second_code(
         .filter(|&(_, s)| s >= p.rac_min && s >= p.rac_relative * first_score.max(p.rac_min))
 }
 
+/// Rule "surgery is the setting": when surgery and another treatment kind are both coded in
+/// the treatment group, surgery stays only when the title and aims state it at least as
+/// strongly as the other kind. Operations are where other interventions are delivered
+/// (perioperative drugs, anaesthesia, implanted devices, rehabilitation after an operation),
+/// far more often than the reverse, and HRCS codes the intervention evaluated, not its
+/// delivery: transplanted cells are 6.2 and not also 6.4, implants and prostheses are devices
+/// (6.3). Returns the surgery code it removed.
+fn surgery_is_the_setting(
+    ev: &ActivityEvidence,
+    chosen: &mut Vec<(ResearchActivity, f64)>,
+) -> Option<ResearchActivity> {
+    let kinds: Vec<(usize, TreatmentKind)> = chosen
+        .iter()
+        .enumerate()
+        .filter_map(|(at, &(r, _))| ev.kind_of(r).map(|k| (at, k)))
+        .collect();
+    let &(at, _) = kinds.iter().find(|(_, k)| *k == TreatmentKind::Surgery)?;
+    let &(_, other) = kinds.iter().find(|(_, k)| *k != TreatmentKind::Surgery)?;
+    let stated = &ev.scores.kind_stated;
+    if stated[TreatmentKind::Surgery.index()] < stated[other.index()] {
+        Some(chosen.remove(at).0)
+    } else {
+        None
+    }
+}
+
 impl Coder {
     pub(super) fn choose_rac(
         &self,
@@ -281,7 +328,15 @@ impl Coder {
             return;
         }
         let total: f64 = groups.iter().map(|g| g.1).sum();
-        let (chosen_groups, weak) = choose_groups(&groups, p, max_rac);
+        let relative = if groups[0].0 == ev.treatment_group
+            && ev.treatment_group == SIX
+            && ev.kind_total > 0.0
+        {
+            BESIDE_EVALUATION.max(p.rac_relative)
+        } else {
+            p.rac_relative
+        };
+        let (chosen_groups, weak) = choose_groups(&groups, p, relative, max_rac);
 
         // Step two: the code inside each chosen group.
         let mut chosen: Vec<(ResearchActivity, f64)> = chosen_groups
@@ -294,6 +349,11 @@ impl Coder {
             }
         }
         sort_by_score(&mut chosen);
+        if let Some(dropped) = surgery_is_the_setting(&ev, &mut chosen) {
+            coding.rules.push(format!(
+                "{dropped}: surgery stated less than the other intervention, the setting of it"
+            ));
+        }
 
         let runner_up = groups.get(chosen_groups.len()).map(|g| g.1).unwrap_or(0.0);
         let chosen_sum: f64 = chosen_groups.iter().map(|g| g.1).sum();
@@ -447,13 +507,30 @@ mod tests {
     }
 
     #[test]
+    fn a_preventive_vaccine_trial_is_prevention() {
+        let p = Params::default();
+        let mut s = Scores::default();
+        s.group[SIX.index()] = 6.0;
+        s.rac[code("3.4").index()] = 8.0;
+        // A placebo-controlled vaccine trial: the placebo is no drug evaluated.
+        s.kind[kind(TreatmentKind::Pharmaceutical)] = 3.0;
+        assert_eq!(trial_host(&s, &s.rac, &p, false), Some(ActivityGroup(3)));
+        // A drug trial that mentions vaccination in passing stays with the drug.
+        s.kind[kind(TreatmentKind::Pharmaceutical)] = 12.0;
+        assert_eq!(trial_host(&s, &s.rac, &p, false), None);
+    }
+
+    #[test]
     fn groups_need_enough_evidence_or_are_flagged_weak() {
         let p = Params::default();
         let groups = [(SIX, 6.0), (ActivityGroup(8), 3.5), (ActivityGroup(2), 3.0)];
-        let (chosen, weak) = choose_groups(&groups, &p, 2);
+        let (chosen, weak) = choose_groups(&groups, &p, p.rac_relative, 2);
         assert_eq!(chosen, vec![(SIX, 6.0), (ActivityGroup(8), 3.5)]);
         assert!(!weak);
-        let (chosen, weak) = choose_groups(&[(ActivityGroup(2), 1.0)], &p, 2);
+        // Beside a treatment evaluation, services research at 58% of it is a component.
+        let (chosen, _) = choose_groups(&groups, &p, BESIDE_EVALUATION, 2);
+        assert_eq!(chosen, vec![(SIX, 6.0)]);
+        let (chosen, weak) = choose_groups(&[(ActivityGroup(2), 1.0)], &p, p.rac_relative, 2);
         assert_eq!(chosen, vec![(ActivityGroup(2), 1.0)]);
         assert!(weak);
     }
@@ -477,6 +554,33 @@ mod tests {
             second_code(&ev, &p, SIX, code("6.1")).map(|c| c.0),
             Some(code("6.4"))
         );
+    }
+
+    #[test]
+    fn surgery_stated_less_than_the_other_intervention_is_its_setting() {
+        let p = Params::default();
+        let mut s = Scores::default();
+        s.group[SIX.index()] = 4.0;
+        // A drug given to surgical patients: surgery fills the methods, the drug the aims.
+        s.kind[kind(TreatmentKind::Surgery)] = 18.0;
+        s.kind_stated[kind(TreatmentKind::Surgery)] = 6.0;
+        s.kind[kind(TreatmentKind::Pharmaceutical)] = 16.0;
+        s.kind_stated[kind(TreatmentKind::Pharmaceutical)] = 12.0;
+        let ev = ActivityEvidence::new(&s, &p, false);
+        let mut chosen = vec![(code("6.4"), 22.0), (code("6.1"), 20.0)];
+        assert_eq!(surgery_is_the_setting(&ev, &mut chosen), Some(code("6.4")));
+        assert_eq!(chosen, vec![(code("6.1"), 20.0)]);
+        // Surgery with a drug given during it, both stated as much: both evaluated.
+        s.kind_stated[kind(TreatmentKind::Surgery)] = 12.0;
+        let ev = ActivityEvidence::new(&s, &p, false);
+        let mut chosen = vec![(code("6.4"), 22.0), (code("6.1"), 20.0)];
+        assert_eq!(surgery_is_the_setting(&ev, &mut chosen), None);
+        assert_eq!(chosen.len(), 2);
+        // Surgery alone is never the setting of nothing.
+        s.kind_stated[kind(TreatmentKind::Surgery)] = 0.0;
+        let ev = ActivityEvidence::new(&s, &p, false);
+        let mut chosen = vec![(code("6.4"), 22.0)];
+        assert_eq!(surgery_is_the_setting(&ev, &mut chosen), None);
     }
 
     #[test]
