@@ -12,6 +12,21 @@ impl Coder {
         evidence_for: &EvidenceFor,
     ) {
         let p = &self.params;
+        let scores = &drugs_need_a_subject(scores, p, &mut coding.rules);
+        if setting_without_a_disease(scores) {
+            coding
+                .rules
+                .push("a care setting in the title and no condition named there: Generic".into());
+            let generic = scores.hc[HealthCategory::GENERIC.index()];
+            coding.hc = vec![Share {
+                code: HealthCategory::GENERIC,
+                percent: split::WHOLE,
+                score: generic,
+                evidence: evidence_for(&|t| t == Target::Hc(HealthCategory::GENERIC)),
+            }];
+            coding.hc_confidence = round2(strength(generic, 6.0) * 0.8);
+            return;
+        }
         let top = scores.hc.iter().copied().fold(0.0, f64::max);
         let mut chosen = candidates(scores, p);
         keep_named_diseases(&mut chosen, scores);
@@ -148,6 +163,79 @@ impl Coder {
     }
 }
 
+/// A category's evidence from one kind of term, tallied as `code_hits` scores each match: all of
+/// it, the part from named diseases (weight 2 or more), the part of that in the title, the
+/// mentions outside background, criteria and passing sentences, and whether the title (or, with
+/// no title, the first sentence) names it.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Tally {
+    score: f64,
+    disease: f64,
+    title: f64,
+    mentions: u32,
+    in_title: bool,
+}
+
+impl Tally {
+    pub(super) fn add(
+        &mut self,
+        f: f64,
+        mention: bool,
+        in_title: bool,
+        disease: bool,
+        title: bool,
+    ) {
+        self.score += f;
+        self.mentions += mention as u32;
+        self.in_title |= in_title;
+        if disease {
+            self.disease += f;
+            if title {
+                self.title += f;
+            }
+        }
+    }
+}
+
+/// A drug names the conditions it is given for, not the one the award studies: bisoprolol in a
+/// COPD trial is not Cardio, antibiotics for an exacerbation are not Infection (HRCS codes the
+/// disease under investigation). A category whose subject terms (diseases, signs, organs: every
+/// term but `role` intervention) come to less than `hc_min` keeps none of its drug evidence;
+/// where the award does name the condition, the drug adds to it (antiretrovirals in an HIV trial).
+fn drugs_need_a_subject(scores: &Scores, p: &Params, rules: &mut Vec<String>) -> Scores {
+    let mut out = scores.clone();
+    for c in HealthCategory::all() {
+        let i = c.index();
+        let subject = scores.hc_subject[i];
+        let given = scores.hc[i] - subject.score;
+        if given <= 1e-9 || subject.score >= p.hc_min {
+            continue;
+        }
+        if scores.hc[i] >= p.hc_min {
+            rules.push(format!("{c}: named only by the drugs given, not coded"));
+        }
+        out.hc[i] = subject.score;
+        out.hc_disease[i] = subject.disease;
+        out.hc_title[i] = subject.title;
+        out.hc_mentions[i] = subject.mentions;
+        out.hc_in_title[i] = subject.in_title;
+    }
+    out
+}
+
+/// HRCS Generic covers work that cannot be attributed to one disease: a trial in a care setting
+/// whose patients have any condition (critically ill patients, perioperative care) studies the
+/// setting, and the conditions its abstract meets (complications, outcomes, case mix) are not the
+/// subject. So a title with a setting term (`role` setting) that names no other category, not
+/// even an organ, makes the award Generic. Only a real title counts: a first sentence that names
+/// the setting is often background.
+fn setting_without_a_disease(scores: &Scores) -> bool {
+    scores.setting_title > 0.0
+        && HealthCategory::all()
+            .filter(|&c| c != HealthCategory::GENERIC)
+            .all(|c| !scores.hc_subject[c.index()].in_title)
+}
+
 /// The categories with enough evidence: at least `hc_min`, and at least `hc_relative` of the
 /// strongest unless the title names the category's disease (the title says what the award is
 /// about, however much vocabulary another category piles up in the abstract).
@@ -227,10 +315,15 @@ fn keep_title_focus(
 
 /// Main category first: with equal shares the first code is read as the main one. HRCS codes
 /// the disease under study, so the order is: a disease named in the title, then the disease
-/// named most, then all evidence (organ and normal-function vocabulary).
+/// named most, then all evidence (organ and normal-function vocabulary). A drug in the title
+/// says what is given, not what is studied ("antibiotics after surgery for mandible
+/// fractures"), so only subject terms count for the title.
 fn main_category_first(chosen: &mut [(HealthCategory, f64)], scores: &Scores) {
     chosen.sort_by(|a, b| {
-        let key = |c: HealthCategory| (scores.hc_title[c.index()], scores.hc_disease[c.index()]);
+        let key = |c: HealthCategory| {
+            let i = c.index();
+            (scores.hc_subject[i].title, scores.hc_disease[i])
+        };
         let (ta, da) = key(a.0);
         let (tb, db) = key(b.0);
         tb.total_cmp(&ta)
@@ -245,8 +338,12 @@ mod tests {
     use super::*;
     use crate::lexicon::load::parse_for_test;
 
-    const ENTRIES: &str = "code\tkind\tterm\tweight\n\
+    const ENTRIES: &str = "code\tkind\tterm\tweight\trole\n\
         Neuro\tterm\tepilepsy\t3\nMental\tterm\tdepression\t3\nMetabolic\tterm\tdiabetes\t3\n\
+        Cardio\tterm\tbisoprolol\t2\tintervention\nCardio\tterm\theart failure\t3\n\
+        Respiratory\tterm\tCOPD\t3\nInjuries\tterm\tfracture\t3\n\
+        Infection\tterm\tantibiotic\t2\tintervention\nInfection\tterm\twound infection\t3\n\
+        Generic\tterm\tcritically ill\t0.5\tsetting\n\
         Eye\tterm\teye\t1\n6\tterm\ttrial\t2\n\
         context:passing\tterm\tsecondary outcomes\t1\ncontext:aim\tterm\twe will\t1\n";
 
@@ -321,6 +418,64 @@ mod tests {
                 "Epilepsy with diabetes, diabetes, diabetes, diabetes, diabetes and diabetes."
             ),
             "Neuro:50;Metabolic:50"
+        );
+    }
+
+    #[test]
+    fn a_drug_alone_makes_no_category() {
+        // Bisoprolol in a COPD trial: the drug names Cardio, the award studies COPD.
+        assert_eq!(
+            code(
+                "Bisoprolol in COPD",
+                "We will test bisoprolol, bisoprolol and bisoprolol in COPD and COPD."
+            ),
+            "Respiratory:100"
+        );
+        // Where the award names the condition, the drug adds to it.
+        assert_eq!(
+            code(
+                "Bisoprolol in heart failure",
+                "Bisoprolol for heart failure and heart failure."
+            ),
+            "Cardio:100"
+        );
+    }
+
+    #[test]
+    fn a_drug_in_the_title_does_not_put_its_category_first() {
+        // Both categories are named, the infection as an outcome of the antibiotic; the title's
+        // subject is the fracture.
+        assert_eq!(
+            code(
+                "Antibiotic after surgery for fracture",
+                "Antibiotic and antibiotic for fracture; wound infection and wound infection."
+            ),
+            "Injuries:50;Infection:50"
+        );
+    }
+
+    #[test]
+    fn a_care_setting_with_no_condition_in_the_title_is_generic() {
+        // The conditions met in the abstract (complications, case mix) are not the subject.
+        assert_eq!(
+            code(
+                "Nutrition for critically ill adults",
+                "We will study critically ill adults. Wound infection and wound infection, COPD and COPD."
+            ),
+            "Generic:100"
+        );
+        // A title that names a condition keeps it.
+        assert_eq!(
+            code(
+                "Antibiotic duration for critically ill adults with wound infection",
+                "We will study wound infection and wound infection."
+            ),
+            "Infection:100"
+        );
+        // Without a title the first sentence is often background: no rule.
+        assert_eq!(
+            code("", "Critically ill adults. We will study COPD and COPD."),
+            "Respiratory:100"
         );
     }
 }

@@ -24,7 +24,7 @@ use crate::hrcs::{
     RAC_COUNT,
 };
 use crate::language::{self, Detected, FieldLanguages, Language};
-use crate::lexicon::{ContextCue, EntryKind, Lexicon, Target};
+use crate::lexicon::{ContextCue, EntryKind, Lexicon, Target, TermRole};
 use crate::matcher::{Field, Hit, Matcher};
 
 /// Tunable constants of the coding rules, documented in docs/coding.md.
@@ -348,23 +348,10 @@ impl Coder {
                 Role::Passing => p.passing_factor,
                 Role::Plain => 1.0,
             };
-            match entry.target {
-                Target::Rac(r)
-                    if !matches!(role, Role::Title | Role::Aim)
-                        && p.aim_only_rac.contains(&r.code()) =>
-                {
+            if let Target::Rac(r) = entry.target {
+                if !matches!(role, Role::Title | Role::Aim) && p.aim_only_rac.contains(&r.code()) {
                     f *= p.aim_only_factor;
                 }
-                Target::Hc(c)
-                    if !matches!(role, Role::Background | Role::Criteria | Role::Passing) =>
-                {
-                    scores.hc_mentions[c.index()] += 1;
-                    // With no title, the first sentence stands in for it (HRCS: abstracts state
-                    // their objective in the first or last sentence).
-                    scores.hc_in_title[c.index()] |= role == Role::Title
-                        || (title.is_empty() && h.field == Field::Abstract && h.sentence == 0);
-                }
-                _ => {}
             }
             contributions.push(f);
             scores.add(entry.target, f);
@@ -372,12 +359,30 @@ impl Coder {
                 scores.kind_stated[k.index()] += f;
             }
             if let Target::Hc(c) = entry.target {
-                scores.hc_roles[c.index()].add(role, f);
-                if entry.weight >= 2.0 {
-                    scores.hc_disease[c.index()] += f;
+                let mention = !matches!(role, Role::Background | Role::Criteria | Role::Passing);
+                // With no title, the first sentence stands in for it (HRCS: abstracts state
+                // their objective in the first or last sentence).
+                let in_title = mention
+                    && (role == Role::Title
+                        || (title.is_empty() && h.field == Field::Abstract && h.sentence == 0));
+                let disease = entry.weight >= 2.0;
+                let i = c.index();
+                scores.hc_mentions[i] += mention as u32;
+                scores.hc_in_title[i] |= in_title;
+                scores.hc_roles[i].add(role, f);
+                if disease {
+                    scores.hc_disease[i] += f;
                     if role == Role::Title {
-                        scores.hc_title[c.index()] += f;
+                        scores.hc_title[i] += f;
                     }
+                }
+                // The same tallies without drugs, and settings in the title, for the rules of
+                // hc.rs that tell what the award studies from what it gives and where.
+                if entry.role != TermRole::Intervention {
+                    scores.hc_subject[i].add(f, mention, in_title, disease, role == Role::Title);
+                }
+                if entry.role == TermRole::Setting && role == Role::Title {
+                    scores.setting_title += f;
                 }
             }
         }
@@ -424,7 +429,7 @@ impl Coder {
 }
 
 /// Evidence totals of one award.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Scores {
     hc: [f64; HC_COUNT],
     /// The part of `hc` from named diseases and strong signs (entries weighted 2 or more, the
@@ -440,6 +445,10 @@ struct Scores {
     hc_in_title: [bool; HC_COUNT],
     /// Each category's evidence by the role of the sentences it stands in (for review).
     hc_roles: [review::RoleEvidence; HC_COUNT],
+    /// The same tallies from subject terms only, without drugs (`role` intervention).
+    hc_subject: [hc::Tally; HC_COUNT],
+    /// Evidence of care-setting terms (`role` setting) in the title.
+    setting_title: f64,
     rac: [f64; RAC_COUNT],
     group: [f64; GROUP_COUNT],
     kind: [f64; 8],
@@ -459,6 +468,8 @@ impl Default for Scores {
             hc_mentions: [0; HC_COUNT],
             hc_in_title: [false; HC_COUNT],
             hc_roles: Default::default(),
+            hc_subject: Default::default(),
+            setting_title: 0.0,
             rac: [0.0; RAC_COUNT],
             group: [0.0; GROUP_COUNT],
             kind: [0.0; 8],

@@ -13,8 +13,10 @@ use sha2::{Digest, Sha256};
 
 use super::regex_plan::{Anchor, RegexPlan};
 use super::{
-    Entry, EntryKind, Example, Forms, Lexicon, Location, Target, WordFormKind, WordFormRule,
+    Entry, EntryKind, Example, Forms, Lexicon, Location, Target, TermRole, WordFormKind,
+    WordFormRule,
 };
+use crate::hrcs::HealthCategory;
 use crate::language::{Language, LanguageSet};
 use crate::text::normalise_term;
 
@@ -521,11 +523,13 @@ fn parse_entries<'a>(
         return;
     }
     let column = |name: &str| header.iter().position(|h| h == name);
-    let [code_col, kind_col, term_col, weight_col, lang_col, forms_col, id_col, note_col] = [
-        "code", "kind", "term", "weight", "lang", "forms", "id", "note",
-    ]
-    .map(column);
+    let [code_col, kind_col, term_col, weight_col, lang_col, forms_col, id_col, note_col, role_col] =
+        [
+            "code", "kind", "term", "weight", "lang", "forms", "id", "note", "role",
+        ]
+        .map(column);
     let (mut targets, mut kinds) = (LastCell(None), LastCell(None));
+    let mut roles = LastCell(None);
     let (mut lang_sets, mut form_sets) = (LastCell(None), LastCell(None));
     for (line, row) in rows {
         let mut fail = |message: String| {
@@ -620,10 +624,35 @@ fn parse_entries<'a>(
                 continue;
             }
         };
+        let role_text = cell(row, role_col);
+        let role = match roles.parse(role_text, TermRole::parse) {
+            None => {
+                fail(format!(
+                    "unknown role {role_text:?}: use subject, intervention or setting"
+                ));
+                continue;
+            }
+            Some(TermRole::Subject) => TermRole::Subject,
+            Some(r) if !matches!(target, Target::Hc(_)) => {
+                fail(format!(
+                    "role {} on a {target} entry: roles apply only to health-category entries",
+                    r.name()
+                ));
+                continue;
+            }
+            Some(TermRole::Setting) if target != Target::Hc(HealthCategory::GENERIC) => {
+                fail(
+                    "role setting is only for Generic entries: a setting names no condition".into(),
+                );
+                continue;
+            }
+            Some(r) => r,
+        };
         let id = cell(row, id_col);
         out.push(Entry {
             langs,
             forms,
+            role,
             target,
             kind,
             term: term.to_string(),
@@ -885,6 +914,33 @@ mod tests {
         assert!(msgs[3].contains("hc.tsv:6: duplicate entry") && msgs[3].contains("hc.tsv:2"));
         assert!(msgs[4].starts_with("test/hc.tsv:7: unknown kind"));
         assert!(msgs[5].starts_with("test/hc.tsv:8: weight"));
+    }
+
+    #[test]
+    fn roles_are_read_and_checked() {
+        let entries = "code\tterm\trole\n\
+                       Cardio\tbisoprolol\tintervention\n\
+                       Cardio\theart failure\n\
+                       Generic\tcritically ill\tSetting\n";
+        let lex = parse_for_test(&[("hc.tsv", entries)]).unwrap();
+        let roles: Vec<TermRole> = lex.entries.iter().map(|e| e.role).collect();
+        assert_eq!(
+            roles,
+            [TermRole::Intervention, TermRole::Subject, TermRole::Setting]
+        );
+        let bad = "code\tterm\trole\n\
+                   Cardio\tbisoprolol\tdrug\n\
+                   6\ttrial\tintervention\n\
+                   Cardio\tcardiac surgery\tsetting\n";
+        let err = parse_for_test(&[("hc.tsv", bad)]).unwrap_err();
+        let msgs: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(
+            msgs[0].starts_with("test/hc.tsv:2: unknown role \"drug\""),
+            "{msgs:#?}"
+        );
+        assert!(msgs[1].contains("roles apply only to health-category entries"));
+        assert!(msgs[2].contains("role setting is only for Generic entries"));
     }
 
     #[test]

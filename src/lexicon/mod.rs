@@ -160,7 +160,45 @@ pub struct Entry {
     pub langs: LanguageSet,
     /// Where the term may stand inside longer words and whether it inflects (`forms` column).
     pub forms: Forms,
+    /// What the term says about the award (`role` column): its subject, what it gives, or
+    /// where its care happens.
+    pub role: TermRole,
     pub location: Location,
+}
+
+/// What a health-category term says about an award (the `role` column). HRCS codes the disease
+/// under study: a drug names the conditions it is given for, and a care setting names no
+/// condition at all, so neither can make a category on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum TermRole {
+    /// A disease, sign, organ or normal function: what the award studies (the default).
+    #[default]
+    Subject,
+    /// A drug or drug class ("bisoprolol", "antibiotic"): evidence for a category only when the
+    /// award's subject terms already name it (a beta-blocker in a COPD trial is not Cardio).
+    Intervention,
+    /// A care setting whose patients have any disease ("critically ill", "perioperative"): a
+    /// `Generic` term that, in a title naming no category, makes the award Generic.
+    Setting,
+}
+
+impl TermRole {
+    /// Parses a `role` cell; empty is `subject`.
+    pub fn parse(s: &str) -> Option<TermRole> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "subject" => Some(TermRole::Subject),
+            "intervention" => Some(TermRole::Intervention),
+            "setting" => Some(TermRole::Setting),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            TermRole::Subject => "subject",
+            TermRole::Intervention => "intervention",
+            TermRole::Setting => "setting",
+        }
+    }
 }
 
 /// The word forms of an entry (the `forms` column): where the term may stand inside a longer
