@@ -480,6 +480,11 @@ impl Triggers {
         for (i, (lit, is_suffix, word_only)) in literals.iter().enumerate() {
             let i = i as u32;
             let n = lit.len();
+            // `to\s` gives "to\t", "to\n" ... beside "to ": only the space survives
+            // normalisation, so the others would cost a check at every "to" and never match.
+            if !crate::text::may_occur_normalised(lit) {
+                continue;
+            }
             if *is_suffix {
                 if *word_only && n >= 2 && lit.iter().all(|&b| is_word_byte(b)) {
                     let k = n.min(3);

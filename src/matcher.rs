@@ -101,7 +101,6 @@ struct CompiledRegex {
     entry: u32,
     /// `^(?:pattern)WORD_END` for anchored runs, `(?:pattern)WORD_END` otherwise.
     regex: LazyRegex,
-    anchor: Option<Anchor>,
     /// Index into `Matcher::gates`: literals of which every match contains one.
     gate: Option<u32>,
 }
@@ -191,6 +190,9 @@ pub struct Matcher {
     triggers: Triggers,
     /// Trigger pattern id -> the regexes (indexes into `regexes`) it triggers.
     trigger_regexes: Vec<Vec<u32>>,
+    /// Trigger pattern id -> true for a word-suffix literal: the regex runs from the start of
+    /// the word it ends.
+    trigger_is_suffix: Vec<bool>,
     regexes: Vec<CompiledRegex>,
     /// Regexes without a usable trigger: screened together over every field by one set (index
     /// in the set -> index in `regexes`), then run where the set says they match.
@@ -359,10 +361,19 @@ impl Matcher {
                 .flatten()
                 .unwrap_or_else(|| regex_plan::plan(&e.term));
             let source = regex_source_for(&e.term, plan.ascii);
-            let anchor = plan.anchor;
+            // A pattern that has no anchor as a whole may still have one per branch of its
+            // alternation; only such patterns are parsed here (two of the default set).
+            let anchors: Option<Vec<regex_plan::BranchAnchor>> = match plan.anchor {
+                Some((a, lits)) => {
+                    let word_only = a == Anchor::WordSuffix && plan.word_only;
+                    Some(vec![(a, lits, word_only)])
+                }
+                None => regex_plan::parse_hir(&e.term, !plan.ascii)
+                    .and_then(|h| regex_plan::branch_anchors(&h)),
+            };
             // Most lexicon patterns start with words ("(lung|breast) cancer"): find those words
             // and run the pattern only there, instead of scanning every text with every pattern.
-            let wrapped = match anchor {
+            let wrapped = match anchors {
                 Some(_) => format!("^(?:{source}){WORD_END}"),
                 None => format!("(?:{source}){WORD_END}"),
             };
@@ -372,7 +383,7 @@ impl Matcher {
             }
             // Gates only where they save work: patterns triggered by short or function words ("to", "in", "the"); and only for ASCII-mode
             // patterns, whose literals match the normalised text byte for byte.
-            let common_trigger = anchor.as_ref().is_some_and(|(a, lits)| {
+            let common_trigger = anchors.iter().flatten().any(|(a, lits, _)| {
                 *a == Anchor::Prefix
                     && lits.iter().any(|l| {
                         let run = l
@@ -387,19 +398,21 @@ impl Matcher {
                 .flatten()
                 .map(|lits| gates.add(lits));
             let r = regexes.len() as u32;
-            let kind = anchor.as_ref().map(|(a, _)| *a);
-            match anchor {
-                Some((a, lits)) => {
-                    let suffix = a == Anchor::WordSuffix;
-                    let word_only = suffix && plan.word_only;
-                    for l in lits {
-                        let key = (l, suffix, word_only);
-                        let id = *trigger_ids.entry(key.clone()).or_insert_with(|| {
-                            trigger_lits.push(key);
-                            trigger_regexes.push(Vec::new());
-                            trigger_regexes.len() - 1
-                        });
-                        trigger_regexes[id].push(r);
+            match anchors {
+                Some(anchors) => {
+                    for (a, lits, word_only) in anchors {
+                        let suffix = a == Anchor::WordSuffix;
+                        for l in lits {
+                            let key = (l, suffix, suffix && word_only);
+                            let id = *trigger_ids.entry(key.clone()).or_insert_with(|| {
+                                trigger_lits.push(key);
+                                trigger_regexes.push(Vec::new());
+                                trigger_regexes.len() - 1
+                            });
+                            if !trigger_regexes[id].contains(&r) {
+                                trigger_regexes[id].push(r);
+                            }
+                        }
                     }
                 }
                 None => {
@@ -410,7 +423,6 @@ impl Matcher {
             regexes.push(CompiledRegex {
                 entry: i,
                 regex,
-                anchor: kind,
                 gate,
             });
         }
@@ -429,6 +441,7 @@ impl Matcher {
             literal_entry_starts,
             literal_entries,
             triggers: Triggers::new(&trigger_lits)?,
+            trigger_is_suffix: trigger_lits.iter().map(|l| l.1).collect(),
             trigger_regexes,
             regexes,
             unanchored,
@@ -564,14 +577,16 @@ impl Matcher {
         s.anchors.clear();
         let anchors = &mut s.anchors;
         self.triggers.find(norm, words, |t| {
+            let at = if self.trigger_is_suffix[t.literal as usize] {
+                word_start(norm, t.start)
+            } else {
+                t.start
+            };
+            if at > 0 && crate::text::is_word_byte(norm[at - 1]) {
+                return;
+            }
             for &r in &self.trigger_regexes[t.literal as usize] {
-                let at = match self.regexes[r as usize].anchor {
-                    Some(Anchor::WordSuffix) => word_start(norm, t.start),
-                    _ => t.start,
-                };
-                if at == 0 || !crate::text::is_word_byte(norm[at - 1]) {
-                    anchors.push((at as u32, r));
-                }
+                anchors.push((at as u32, r));
             }
         });
         // One anchored run per place and pattern.

@@ -22,20 +22,18 @@ pub struct Word {
 /// Appends the words of `norm` to `words` (cleared first).
 pub fn words(norm: &[u8], words: &mut Vec<Word>) {
     words.clear();
-    let mut i = 0;
     let n = norm.len();
-    while i < n {
-        // Skip separators; most are single spaces, so this loop is short.
-        while i < n && !is_word_byte(norm[i]) {
-            i += 1;
-        }
-        if i == n {
-            break;
-        }
-        let start = i;
-        while i < n && is_word_byte(norm[i]) {
-            i += 1;
-        }
+    let mut i = 0;
+    // Each run is found by one tight loop over a byte-class table ([`is_word_byte`] reads
+    // it), with no bounds check per byte: most separators are a single space and most words
+    // a few bytes, so the loops are short and the hash below dominates.
+    while let Some(skip) = norm[i..].iter().position(|&b| is_word_byte(b)) {
+        let start = i + skip;
+        let len = norm[start..]
+            .iter()
+            .position(|&b| !is_word_byte(b))
+            .unwrap_or(n - start);
+        i = start + len;
         words.push(Word {
             start: start as u32,
             end: i as u32,

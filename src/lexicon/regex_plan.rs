@@ -86,6 +86,61 @@ pub fn regex_anchors(
     None
 }
 
+/// One branch's trigger of a pattern that [`regex_anchors`] cannot anchor as a whole: its
+/// kind, its literals, and whether every match of the branch holds word bytes only.
+pub type BranchAnchor = (Anchor, Vec<Vec<u8>>, bool);
+
+/// Triggers for a pattern with no anchor of its own (a top-level alternation mixing word-prefix
+/// and word-suffix shapes, as `(?:[a-z]*cillin|cef[a-z]{3,}|fusidic\s+acid)`, or a prefix whose
+/// literals need a digit class, as `h[1-9]n[1-9]`): each branch of the alternation (or the
+/// pattern as one branch) gets prefix literals, or, when it matches within one word, word-suffix
+/// literals. `None` if some branch gets neither. Every whole-word match of the pattern is a
+/// match of one branch, so it starts with one of that branch's prefix literals or is one word
+/// ending with one of its suffix literals: running the pattern anchored at the word where a
+/// trigger stands finds every match that stands on word boundaries.
+pub fn branch_anchors(hir: &regex_syntax::hir::Hir) -> Option<Vec<BranchAnchor>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::HirKind;
+    // Digit classes ([0-9], ten bytes) expand here, unlike in [`regex_anchors`]: this is only
+    // reached by the few patterns that have no anchor otherwise.
+    let literals = |h: &regex_syntax::hir::Hir, kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
+        let seq = Extractor::new()
+            .kind(kind)
+            .limit_class(10)
+            .limit_literal_len(16)
+            .limit_total(4096)
+            .extract(h);
+        let literals = seq.literals()?;
+        if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
+            return None;
+        }
+        let mut out: Vec<Vec<u8>> = literals
+            .iter()
+            .map(|l| l.as_bytes().to_ascii_lowercase())
+            .collect();
+        out.sort();
+        out.dedup();
+        Some(out)
+    };
+    let branches = match hir.kind() {
+        HirKind::Alternation(hs) => hs.iter().collect(),
+        _ => vec![hir],
+    };
+    branches
+        .into_iter()
+        .map(|b| {
+            let word_only = matches_only_word_bytes(b);
+            if let Some(p) = literals(b, ExtractKind::Prefix) {
+                return Some((Anchor::Prefix, p, word_only));
+            }
+            if word_only {
+                return literals(b, ExtractKind::Suffix).map(|s| (Anchor::WordSuffix, s, true));
+            }
+            None
+        })
+        .collect()
+}
+
 pub fn parse_hir(pattern: &str, unicode: bool) -> Option<regex_syntax::hir::Hir> {
     regex_syntax::ParserBuilder::new()
         .unicode(unicode)
