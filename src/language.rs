@@ -277,11 +277,8 @@ impl std::hash::Hasher for WordHasher {
     }
 }
 
-type WordTable = std::collections::HashMap<
-    &'static str,
-    u8,
-    std::hash::BuildHasherDefault<WordHasher>,
->;
+type WordTable =
+    std::collections::HashMap<&'static str, u8, std::hash::BuildHasherDefault<WordHasher>>;
 
 fn word_table() -> &'static WordTable {
     static TABLE: std::sync::OnceLock<WordTable> = std::sync::OnceLock::new();

@@ -179,6 +179,114 @@ pub fn required_literals(ascii_hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u
     (set.iter().all(|l| l.len() >= 3)).then_some(set)
 }
 
+/// Whole words of which every match of an ASCII-mode pattern (given parsed) holds one, as a
+/// word of its own (lower-cased): `to\s+inform\s+(?:the\s+)?design` gives "design" or
+/// "inform" (the longer shortest word wins), never "to". Only a top-level sequence element whose
+/// every match is one of a few words, with non-word bytes (or the ends of the match, which
+/// stand on word boundaries) on both sides, qualifies. `None` if no such element has words of
+/// three bytes or more. The matcher runs such a pattern only in fields holding one of the words
+/// (its *gate*), found among the words it has already hashed.
+pub fn required_words(ascii_hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    let mut hir = ascii_hir;
+    while let HirKind::Capture(c) = hir.kind() {
+        hir = &c.sub;
+    }
+    let elems: Vec<&Hir> = match hir.kind() {
+        HirKind::Concat(hs) => hs.iter().collect(),
+        _ => vec![hir],
+    };
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    for i in 0..elems.len() {
+        let Some(words) = exact_words(elems[i]) else {
+            continue;
+        };
+        let left = elems[..i].iter().rev().map(|h| edge(h, Edge::Last));
+        let right = elems[i + 1..].iter().map(|h| edge(h, Edge::First));
+        if !bounded(left) || !bounded(right) {
+            continue;
+        }
+        let score = |set: &Vec<Vec<u8>>| {
+            let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+            (shortest, std::cmp::Reverse(set.len()))
+        };
+        if best.as_ref().is_none_or(|b| score(&words) > score(b)) {
+            best = Some(words);
+        }
+    }
+    best.filter(|set| set.iter().all(|w| w.len() >= 3))
+}
+
+#[derive(Clone, Copy)]
+enum Edge {
+    First,
+    Last,
+}
+
+/// What stands at one edge of an element's matches: `Some(can_be_empty)` if every non-empty
+/// match has a non-word byte there, `None` if some may have a word byte (or it is not known).
+fn edge(h: &regex_syntax::hir::Hir, which: Edge) -> Option<bool> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let kind = match which {
+        Edge::First => ExtractKind::Prefix,
+        Edge::Last => ExtractKind::Suffix,
+    };
+    let seq = Extractor::new()
+        .kind(kind)
+        .limit_class(8)
+        .limit_total(256)
+        .extract(h);
+    let literals = seq.literals()?;
+    let mut empty = false;
+    for l in literals {
+        let b = match which {
+            Edge::First => l.as_bytes().first(),
+            Edge::Last => l.as_bytes().last(),
+        };
+        match b {
+            None if l.is_exact() => empty = true,
+            Some(&b) if !is_word_byte(b) => {}
+            _ => return None,
+        }
+    }
+    Some(empty)
+}
+
+/// True if the elements next to a word, nearest first, put a non-word byte beside it: the
+/// first that cannot match empty has a non-word byte at its edge, and every one before it that
+/// can has one in its non-empty matches; running out of elements reaches the match's end.
+fn bounded(edges: impl Iterator<Item = Option<bool>>) -> bool {
+    for e in edges {
+        match e {
+            None => return false,
+            Some(false) => return true,
+            Some(true) => {}
+        }
+    }
+    true
+}
+
+/// The words an element always matches exactly, if it matches only a few whole words.
+fn exact_words(h: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::Extractor;
+    let seq = Extractor::new().limit_class(4).limit_total(64).extract(h);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 64 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for l in literals {
+        let b = l.as_bytes();
+        if !l.is_exact() || b.is_empty() || !b.iter().all(|&c| is_word_byte(c)) {
+            return None;
+        }
+        out.push(b.to_ascii_lowercase());
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
 /// True if no match of the pattern (given parsed) can hold a byte that is not a word byte (so a
 /// match that ends a word lies within one word).
 pub fn matches_only_word_bytes(hir: &regex_syntax::hir::Hir) -> bool {
