@@ -103,7 +103,7 @@ struct CompiledRegex {
     entry: u32,
     /// `^(?:pattern)WORD_END` for anchored runs, `(?:pattern)WORD_END` otherwise.
     regex: LazyRegex,
-    /// Index into `Matcher::gates`: literals of which every match contains one.
+    /// Index into `Matcher::gates`: whole words of which every match holds one.
     gate: Option<u32>,
 }
 
