@@ -51,8 +51,9 @@ fn main() {
     }
     code.push_str("];\n");
     code.push_str(&regex_plans(&files));
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("default_lexicons.rs");
-    fs::write(out, code).unwrap();
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
+    fs::write(out_dir.join("default_lexicons.rs"), code).unwrap();
+    fs::write(out_dir.join("regex_words.rs"), regex_words(&files)).unwrap();
 }
 
 /// The regex patterns of the entry files: the `term` of rows whose `kind` is regex or pattern,
@@ -150,5 +151,28 @@ fn regex_plans(files: &[PathBuf]) -> String {
         "/// Every regex of the default set parses (else it is read with every check).\n\
          pub const DEFAULT_REGEXES_PARSE: bool = {all_parse};\n"
     ));
+    code
+}
+
+/// `DEFAULT_REQUIRED_WORDS`: (pattern, the whole words of which every match holds one
+/// ([`regex_plan::required_words`], ASCII-mode patterns only)), sorted by pattern. Read by
+/// `src/matcher.rs` for the regex gates.
+fn regex_words(files: &[PathBuf]) -> String {
+    let mut code = String::from(
+        "/// Whole words of which every match of a default-set regex holds one, sorted by \
+         pattern (build.rs, `regex_plan::required_words`).\n",
+    );
+    code.push_str("#[allow(clippy::type_complexity)]\n");
+    code.push_str("static DEFAULT_REQUIRED_WORDS: &[(&str, Option<&[&[u8]]>)] = &[\n");
+    for pattern in regex_patterns(files) {
+        let words =
+            regex_plan::parse_hir(&pattern, false).and_then(|h| regex_plan::required_words(&h));
+        let words = match words {
+            Some(w) => format!("Some({})", byte_strings(&w)),
+            None => "None".to_string(),
+        };
+        code.push_str(&format!("    ({pattern:?}, {words}),\n"));
+    }
+    code.push_str("];\n");
     code
 }

@@ -411,6 +411,48 @@ fn overlapping_automaton(
     Ok(Some((ac, chosen)))
 }
 
+/// The regex gates: each a set of whole words, open in a field that holds one of them. The
+/// field's words are already hashed ([`crate::scan::words`]), so testing every gate costs one
+/// bit test per word (and a table probe for the few words that pass it).
+pub struct WordGates {
+    table: Table<u32>,
+    filter: HashFilter,
+    count: usize,
+}
+
+impl WordGates {
+    /// `gates[g]` is the words of gate `g`.
+    pub fn new(gates: &[Vec<Vec<u8>>]) -> WordGates {
+        let keyed: Vec<(u64, u32)> = gates
+            .iter()
+            .enumerate()
+            .flat_map(|(g, words)| words.iter().map(move |w| (word_hash(w), g as u32)))
+            .collect();
+        WordGates {
+            filter: HashFilter::new(14, keyed.iter().map(|k| k.0)),
+            table: Table::new(keyed),
+            count: gates.len(),
+        }
+    }
+
+    /// Sets `open[g]` for every gate `g` one of whose words is among `words`. A fingerprint
+    /// collision may open a gate needlessly: that costs a regex run, never a match.
+    pub fn test(&self, words: &[Word], open: &mut Vec<bool>) {
+        open.clear();
+        open.resize(self.count, false);
+        if self.count == 0 {
+            return;
+        }
+        for w in words {
+            if self.filter.may_hold(w.hash) {
+                for &g in self.table.get(w.hash) {
+                    open[g as usize] = true;
+                }
+            }
+        }
+    }
+}
+
 /// Where a trigger literal of a regex stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Trigger {
@@ -480,6 +522,11 @@ impl Triggers {
         for (i, (lit, is_suffix, word_only)) in literals.iter().enumerate() {
             let i = i as u32;
             let n = lit.len();
+            // `to\s` gives "to\t", "to\n" ... beside "to ": only the space survives
+            // normalisation, so the others would cost a check at every "to" and never match.
+            if !crate::text::may_occur_normalised(lit) {
+                continue;
+            }
             if *is_suffix {
                 if *word_only && n >= 2 && lit.iter().all(|&b| is_word_byte(b)) {
                     let k = n.min(3);

@@ -259,11 +259,31 @@ const WORDS: [&str; 6] = [
 /// Words read per field: the opening of an abstract tells its language as well as the whole.
 const MAX_WORDS: usize = 60;
 
-fn word_table() -> &'static std::collections::HashMap<&'static str, u8> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, u8>> =
-        std::sync::OnceLock::new();
+/// Hashes the table's words with the matcher's word hash ([`crate::scan::word_hash`]) instead
+/// of SipHash: detection looks up up to 60 words of every field, and the keys are fixed words,
+/// not input an attacker chooses.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = self.0.rotate_left(5) ^ crate::scan::word_hash(bytes);
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = self.0.rotate_left(5) ^ u64::from(b);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordTable =
+    std::collections::HashMap<&'static str, u8, std::hash::BuildHasherDefault<WordHasher>>;
+
+fn word_table() -> &'static WordTable {
+    static TABLE: std::sync::OnceLock<WordTable> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = std::collections::HashMap::new();
+        let mut t = WordTable::default();
         for (i, words) in WORDS.iter().enumerate() {
             for w in words.split_whitespace() {
                 *t.entry(w).or_insert(0u8) |= 1 << i;

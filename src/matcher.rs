@@ -2,11 +2,14 @@
 //!
 //! Literal terms, acronyms and exclusion phrases are found word by word through an anchor-word
 //! index ([`crate::anchors`]: one table probe per word of the normalised text, then a byte
-//! comparison). Regular expressions with a literal prefix (or word suffix) are run anchored where
-//! the trigger index finds that literal at a word start (or a word end); the few others are
-//! screened together by one `RegexSet`. A regex triggered by a function word runs only in fields
-//! holding one of its required literals (its *gate*, e.g. "whether" for
-//! `to (?:assess|test) whether`), so patterns that start with "to" or "in" cost little. Candidate matches must stand on whole words. Then:
+//! comparison). Regular expressions are run anchored where the trigger index finds one of their
+//! literals at a word start (a prefix) or a word end (a word suffix); a pattern with neither as a
+//! whole gets them per branch of its alternation (`(?:[a-z]*cillin|cef[a-z]{3,})`), and only a
+//! pattern with none at all (none in the default set) is screened over every field by a
+//! `RegexSet`. A regex triggered by a function word runs only in fields holding one of its
+//! required words (its *gate*, e.g. "whether" for `to (?:assess|test) whether`), tested on the
+//! words the scan has already hashed, so patterns that start with "to" or "in" cost little.
+//! Candidate matches must stand on whole words. Then:
 //!
 //! 1. exclusion phrases drop the matches they overlap (all codes, or only their own code);
 //! 2. overlapping matches resolve leftmost-longest within each *layer* (health categories with
@@ -20,10 +23,9 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
-use crate::anchors::{AnchorIndex, Triggers};
+use crate::anchors::{AnchorIndex, Triggers, WordGates};
 use crate::language::LanguageSet;
 use crate::lexicon::load::{build_regex, default_regex_plan, regex_source_for, REGEX_SIZE_LIMIT};
 use crate::lexicon::regex_plan::{self, Anchor};
@@ -101,81 +103,23 @@ struct CompiledRegex {
     entry: u32,
     /// `^(?:pattern)WORD_END` for anchored runs, `(?:pattern)WORD_END` otherwise.
     regex: LazyRegex,
-    anchor: Option<Anchor>,
-    /// Index into `Matcher::gates`: literals of which every match contains one.
+    /// Index into `Matcher::gates`: whole words of which every match holds one.
     gate: Option<u32>,
 }
 
-/// The gates of the regexes: sets of literals, a gate open in a field where one of its
-/// literals occurs. All gates' literals are searched by one automaton, so a field is read once
-/// however many gates are tested in it.
-struct Gates {
-    /// Over the distinct literals of all gates; `None` if there are no gates.
-    automaton: Option<AhoCorasick>,
-    /// Literal -> the gates it opens (CSR ranges).
-    literal_gate_starts: Vec<u32>,
-    literal_gates: Vec<u32>,
-    count: usize,
-}
+include!(concat!(env!("OUT_DIR"), "/regex_words.rs"));
 
-#[derive(Default)]
-struct GatesBuilder {
-    literals: Patterns,
-    count: u32,
-}
-
-impl GatesBuilder {
-    /// Adds a gate with these literals; returns its index.
-    fn add(&mut self, literals: Vec<Vec<u8>>) -> u32 {
-        let g = self.count;
-        for l in literals {
-            self.literals.add(l, g);
-        }
-        self.count += 1;
-        g
-    }
-
-    fn build(self) -> anyhow::Result<Gates> {
-        let mut literal_gate_starts = vec![0u32];
-        let mut literal_gates = Vec::new();
-        for users in &self.literals.users {
-            literal_gates.extend_from_slice(users);
-            literal_gate_starts.push(literal_gates.len() as u32);
-        }
-        let automaton = if self.literals.patterns.is_empty() {
-            None
-        } else {
-            // A DFA: one table step per byte, for an overlapping search of every field.
-            Some(
-                AhoCorasick::builder()
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&self.literals.patterns)?,
-            )
-        };
-        Ok(Gates {
-            automaton,
-            literal_gate_starts,
-            literal_gates,
-            count: self.count as usize,
-        })
-    }
-}
-
-impl Gates {
-    /// Sets `open[g]` for every gate `g`: true if one of its literals occurs in `norm`.
-    fn test(&self, norm: &[u8], open: &mut Vec<bool>) {
-        open.clear();
-        open.resize(self.count, false);
-        let Some(ac) = &self.automaton else { return };
-        for m in ac.find_overlapping_iter(norm) {
-            let l = m.pattern().as_usize();
-            let users =
-                self.literal_gate_starts[l] as usize..self.literal_gate_starts[l + 1] as usize;
-            for &g in &self.literal_gates[users] {
-                open[g as usize] = true;
-            }
+/// The whole words of which every match of an ASCII-mode regex holds one: worked out by build.rs
+/// for the embedded set, by parsing otherwise.
+fn required_words(pattern: &str, prevalidated: bool) -> Option<Vec<Vec<u8>>> {
+    if prevalidated {
+        if let Ok(i) = DEFAULT_REQUIRED_WORDS.binary_search_by(|p| p.0.cmp(pattern)) {
+            return DEFAULT_REQUIRED_WORDS[i]
+                .1
+                .map(|ws| ws.iter().map(|w| w.to_vec()).collect());
         }
     }
+    regex_plan::parse_hir(pattern, false).and_then(|h| regex_plan::required_words(&h))
 }
 
 /// A lexicon compiled for matching.
@@ -191,14 +135,17 @@ pub struct Matcher {
     triggers: Triggers,
     /// Trigger pattern id -> the regexes (indexes into `regexes`) it triggers.
     trigger_regexes: Vec<Vec<u32>>,
+    /// Trigger pattern id -> true for a word-suffix literal: the regex runs from the start of
+    /// the word it ends.
+    trigger_is_suffix: Vec<bool>,
     regexes: Vec<CompiledRegex>,
     /// Regexes without a usable trigger: screened together over every field by one set (index
     /// in the set -> index in `regexes`), then run where the set says they match.
     unanchored: Vec<u32>,
     regex_set: LazyRegexSet,
     /// Gates: a regex triggered by a function word runs in a field only if one of its required
-    /// literals occurs there (all gates tested together once per field, when first needed).
-    gates: Gates,
+    /// words occurs there (all gates tested together once per field, when first needed).
+    gates: WordGates,
     targets: Vec<Target>,
     kinds: Vec<EntryKind>,
     /// The languages each entry serves; a field is matched only with its languages' entries.
@@ -211,12 +158,26 @@ pub struct Matcher {
 
 /// True if most letters of a text (of some length) are capitals.
 fn is_mostly_upper(text: &str) -> bool {
+    // Branch-free counts, so the loop vectorises.
     let (mut letters, mut upper) = (0usize, 0usize);
-    for b in text.bytes().filter(u8::is_ascii_alphabetic) {
-        letters += 1;
-        upper += usize::from(b.is_ascii_uppercase());
+    for b in text.bytes() {
+        letters += usize::from((b | 0x20).wrapping_sub(b'a') < 26);
+        upper += usize::from(b.wrapping_sub(b'A') < 26);
     }
     letters >= 12 && upper * 10 > letters * 6
+}
+
+/// True if `found` is `acronym`, a curly apostrophe in `found` standing for a straight one.
+/// No allocation: this runs for every lower-case word that spells an acronym.
+fn same_acronym(found: &str, acronym: &str) -> bool {
+    if found == acronym {
+        return true;
+    }
+    found.contains('’')
+        && found
+            .chars()
+            .map(|c| if c == '’' { '\'' } else { c })
+            .eq(acronym.chars())
 }
 
 /// The start of the word that contains byte `at`.
@@ -335,7 +296,7 @@ impl Matcher {
         let mut trigger_regexes: Vec<Vec<u32>> = Vec::new();
         let mut regexes = Vec::new();
         let mut unanchored = Vec::new();
-        let mut gates = GatesBuilder::default();
+        let mut gates: Vec<Vec<Vec<u8>>> = Vec::new();
         let mut set_sources = Vec::new();
         let mut acronyms = Vec::with_capacity(lexicon.entries.len());
         for (i, e) in lexicon.entries.iter().enumerate() {
@@ -359,10 +320,19 @@ impl Matcher {
                 .flatten()
                 .unwrap_or_else(|| regex_plan::plan(&e.term));
             let source = regex_source_for(&e.term, plan.ascii);
-            let anchor = plan.anchor;
+            // A pattern that has no anchor as a whole may still have one per branch of its
+            // alternation; only such patterns are parsed here (two of the default set).
+            let anchors: Option<Vec<regex_plan::BranchAnchor>> = match plan.anchor {
+                Some((a, lits)) => {
+                    let word_only = a == Anchor::WordSuffix && plan.word_only;
+                    Some(vec![(a, lits, word_only)])
+                }
+                None => regex_plan::parse_hir(&e.term, !plan.ascii)
+                    .and_then(|h| regex_plan::branch_anchors(&h)),
+            };
             // Most lexicon patterns start with words ("(lung|breast) cancer"): find those words
             // and run the pattern only there, instead of scanning every text with every pattern.
-            let wrapped = match anchor {
+            let wrapped = match anchors {
                 Some(_) => format!("^(?:{source}){WORD_END}"),
                 None => format!("(?:{source}){WORD_END}"),
             };
@@ -370,9 +340,10 @@ impl Matcher {
             if !lexicon.prevalidated {
                 regex.compile(&e.term)?;
             }
-            // Gates only where they save work: patterns triggered by short or function words ("to", "in", "the"); and only for ASCII-mode
-            // patterns, whose literals match the normalised text byte for byte.
-            let common_trigger = anchor.as_ref().is_some_and(|(a, lits)| {
+            // Gates only where they save work: patterns triggered by short or function words
+            // ("to", "in", "the"); and only for ASCII-mode patterns, whose words match the
+            // normalised text byte for byte.
+            let common_trigger = anchors.iter().flatten().any(|(a, lits, _)| {
                 *a == Anchor::Prefix
                     && lits.iter().any(|l| {
                         let run = l
@@ -382,24 +353,29 @@ impl Matcher {
                         run <= 3 || crate::anchors::is_stop_word(&l[..run])
                     })
             });
-            let gate = (common_trigger && source.starts_with("(?-u:"))
-                .then_some(plan.required)
+            let gate = (common_trigger && plan.ascii)
+                .then(|| required_words(&e.term, lexicon.prevalidated))
                 .flatten()
-                .map(|lits| gates.add(lits));
+                .map(|words| {
+                    gates.push(words);
+                    (gates.len() - 1) as u32
+                });
             let r = regexes.len() as u32;
-            let kind = anchor.as_ref().map(|(a, _)| *a);
-            match anchor {
-                Some((a, lits)) => {
-                    let suffix = a == Anchor::WordSuffix;
-                    let word_only = suffix && plan.word_only;
-                    for l in lits {
-                        let key = (l, suffix, word_only);
-                        let id = *trigger_ids.entry(key.clone()).or_insert_with(|| {
-                            trigger_lits.push(key);
-                            trigger_regexes.push(Vec::new());
-                            trigger_regexes.len() - 1
-                        });
-                        trigger_regexes[id].push(r);
+            match anchors {
+                Some(anchors) => {
+                    for (a, lits, word_only) in anchors {
+                        let suffix = a == Anchor::WordSuffix;
+                        for l in lits {
+                            let key = (l, suffix, suffix && word_only);
+                            let id = *trigger_ids.entry(key.clone()).or_insert_with(|| {
+                                trigger_lits.push(key);
+                                trigger_regexes.push(Vec::new());
+                                trigger_regexes.len() - 1
+                            });
+                            if !trigger_regexes[id].contains(&r) {
+                                trigger_regexes[id].push(r);
+                            }
+                        }
                     }
                 }
                 None => {
@@ -410,7 +386,6 @@ impl Matcher {
             regexes.push(CompiledRegex {
                 entry: i,
                 regex,
-                anchor: kind,
                 gate,
             });
         }
@@ -429,11 +404,12 @@ impl Matcher {
             literal_entry_starts,
             literal_entries,
             triggers: Triggers::new(&trigger_lits)?,
+            trigger_is_suffix: trigger_lits.iter().map(|l| l.1).collect(),
             trigger_regexes,
             regexes,
             unanchored,
             regex_set,
-            gates: gates.build()?,
+            gates: WordGates::new(&gates),
             targets: lexicon.entries.iter().map(|e| e.target).collect(),
             kinds: lexicon.entries.iter().map(|e| e.kind).collect(),
             langs: lexicon.entries.iter().map(|e| e.langs).collect(),
@@ -531,12 +507,14 @@ impl Matcher {
                 self.literal_entry_starts[p] as usize..self.literal_entry_starts[p + 1] as usize;
             for &entry in &self.literal_entries[users] {
                 if let Some(acronym) = &self.acronyms[entry as usize] {
-                    if *shouting.get_or_insert_with(|| is_mostly_upper(text)) {
+                    // Exact case, on the original text; the plural ending may follow. Tested
+                    // before the shouting count, which reads the whole field: most acronym
+                    // patterns found ("all", "ms") are ordinary lower-case words.
+                    let found = text.get(o.start..o.end).unwrap_or("");
+                    if !same_acronym(found, acronym) {
                         continue;
                     }
-                    // Exact case, on the original text; the plural ending may follow.
-                    let found = text.get(o.start..o.end).unwrap_or("");
-                    if found != acronym && found.replace('’', "'") != *acronym {
+                    if *shouting.get_or_insert_with(|| is_mostly_upper(text)) {
                         continue;
                     }
                 }
@@ -546,11 +524,11 @@ impl Matcher {
     }
 
     /// True if regex `r` may match in the field: its gate is open. The first gated regex of a
-    /// field tests every gate, in one pass.
-    fn gate_open(&self, r: &CompiledRegex, norm: &[u8], s: &mut Scratch) -> bool {
+    /// field tests every gate, in one pass over the field's words.
+    fn gate_open(&self, r: &CompiledRegex, words: &[Word], s: &mut Scratch) -> bool {
         let Some(g) = r.gate else { return true };
         if !s.gates_tested {
-            self.gates.test(norm, &mut s.gates);
+            self.gates.test(words, &mut s.gates);
             s.gates_tested = true;
         }
         s.gates[g as usize]
@@ -564,14 +542,16 @@ impl Matcher {
         s.anchors.clear();
         let anchors = &mut s.anchors;
         self.triggers.find(norm, words, |t| {
+            let at = if self.trigger_is_suffix[t.literal as usize] {
+                word_start(norm, t.start)
+            } else {
+                t.start
+            };
+            if at > 0 && crate::text::is_word_byte(norm[at - 1]) {
+                return;
+            }
             for &r in &self.trigger_regexes[t.literal as usize] {
-                let at = match self.regexes[r as usize].anchor {
-                    Some(Anchor::WordSuffix) => word_start(norm, t.start),
-                    _ => t.start,
-                };
-                if at == 0 || !crate::text::is_word_byte(norm[at - 1]) {
-                    anchors.push((at as u32, r));
-                }
+                anchors.push((at as u32, r));
             }
         });
         // One anchored run per place and pattern.
@@ -580,7 +560,7 @@ impl Matcher {
         for i in 0..s.anchors.len() {
             let (start, r) = s.anchors[i];
             let re = &self.regexes[r as usize];
-            if !self.gate_open(re, norm, s) {
+            if !self.gate_open(re, words, s) {
                 continue;
             }
             if let Some(m) = re.regex.get().find(&padded[start as usize..]) {
@@ -817,9 +797,10 @@ mod tests {
     fn anchored_regexes_find_every_match() {
         let l = lex("treatment:pharmaceutical\tregex\t[a-z]{3,}mab\t2\nCancer\tregex\t(?:lung|gi) (?:cancer|tumou?r)s?\t3\nInfection\tregex\th[1-9]n[1-9]\t2\n");
         let m = Matcher::new(&l).unwrap();
-        // Prefix and word-suffix anchors trigger anchored runs; the rest runs over every field.
+        // Prefix and word-suffix anchors trigger anchored runs; `h[1-9]n[1-9]` gets its prefix
+        // literals ("h1" ... "h9") from the per-branch plan, so nothing runs over every field.
         assert_eq!(m.regexes.len(), 3);
-        assert_eq!(m.unanchored.len(), 1);
+        assert_eq!(m.unanchored.len(), 0);
         let got = hits(
             &l,
             "",
@@ -881,5 +862,49 @@ mod tests {
                 ("Cancer".into(), "kreften".into()),
             ]
         );
+    }
+
+    #[test]
+    fn branch_triggers_find_what_a_search_of_every_field_found() {
+        // Suffix branches, prefix branches and a two-word branch in one alternation.
+        let l = lex("treatment:pharmaceutical\tregex\t(?:[a-z]*cillin|cef[a-z]{3,}|[a-z]{2,}penem|fusidic\\s+acid|aztreonam)\t2\n");
+        let m = Matcher::new(&l).unwrap();
+        assert!(m.unanchored.is_empty());
+        let got = hits(
+            &l,
+            "",
+            "Amoxicillin, cefalexin and meropenem; fusidic  acid; aztreonam; x2cillin; cef; penicillins",
+        );
+        let words: Vec<&str> = got.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "Amoxicillin",
+                "cefalexin",
+                "meropenem",
+                "fusidic  acid",
+                "aztreonam"
+            ]
+        );
+    }
+
+    #[test]
+    fn gates_are_words_of_the_field() {
+        // "whether" is required; a field without it never runs the pattern, one with it does.
+        let l = lex("8.1\tregex\tto\\s+(?:assess|test)\\s+whether\t1\n");
+        let m = Matcher::new(&l).unwrap();
+        assert!(m.regexes[0].gate.is_some());
+        assert!(hits(&l, "", "We aim to assess it. Whetherness.").is_empty());
+        assert_eq!(hits(&l, "", "We aim to test  whether it works.").len(), 1);
+    }
+
+    #[test]
+    fn build_time_required_words_match_parsing() {
+        for (pattern, words) in DEFAULT_REQUIRED_WORDS {
+            let parsed =
+                regex_plan::parse_hir(pattern, false).and_then(|h| regex_plan::required_words(&h));
+            let built = words.map(|ws| ws.iter().map(|w| w.to_vec()).collect::<Vec<_>>());
+            assert_eq!(built, parsed, "{pattern}");
+        }
     }
 }

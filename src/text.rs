@@ -102,6 +102,15 @@ fn normalise_ascii(b: u8) -> u8 {
     }
 }
 
+/// False if `literal` holds a byte that [`normalise_into`] never leaves in a text (an ASCII
+/// capital, a hyphen, a tab or a line break), so it can never be found in a normalised text.
+/// Regex trigger literals of `\s` are expanded to every white-space byte; only the space is kept.
+pub fn may_occur_normalised(literal: &[u8]) -> bool {
+    literal
+        .iter()
+        .all(|&b| b >= 0x80 || normalise_ascii(b) == b)
+}
+
 fn is_dash_or_space(ch: char) -> bool {
     matches!(
         ch,
@@ -113,8 +122,22 @@ fn is_dash_or_space(ch: char) -> bool {
 /// UTF-8 sequence (so "ø" and "é" are letters).
 #[inline]
 pub fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+    // One load from a 256-byte table instead of three range tests: this runs for every byte
+    // of every text (word scan, boundaries, plural endings).
+    WORD_BYTES[b as usize]
 }
+
+/// [`is_word_byte`] of every byte value.
+static WORD_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c >= 0x80;
+        b += 1;
+    }
+    t
+};
 
 /// True if a match `start..end` of `text` stands on word boundaries.
 #[inline]

@@ -86,6 +86,61 @@ pub fn regex_anchors(
     None
 }
 
+/// One branch's trigger of a pattern that [`regex_anchors`] cannot anchor as a whole: its
+/// kind, its literals, and whether every match of the branch holds word bytes only.
+pub type BranchAnchor = (Anchor, Vec<Vec<u8>>, bool);
+
+/// Triggers for a pattern with no anchor of its own (a top-level alternation mixing word-prefix
+/// and word-suffix shapes, as `(?:[a-z]*cillin|cef[a-z]{3,}|fusidic\s+acid)`, or a prefix whose
+/// literals need a digit class, as `h[1-9]n[1-9]`): each branch of the alternation (or the
+/// pattern as one branch) gets prefix literals, or, when it matches within one word, word-suffix
+/// literals. `None` if some branch gets neither. Every whole-word match of the pattern is a
+/// match of one branch, so it starts with one of that branch's prefix literals or is one word
+/// ending with one of its suffix literals: running the pattern anchored at the word where a
+/// trigger stands finds every match that stands on word boundaries.
+pub fn branch_anchors(hir: &regex_syntax::hir::Hir) -> Option<Vec<BranchAnchor>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::HirKind;
+    // Digit classes ([0-9], ten bytes) expand here, unlike in [`regex_anchors`]: this is only
+    // reached by the few patterns that have no anchor otherwise.
+    let literals = |h: &regex_syntax::hir::Hir, kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
+        let seq = Extractor::new()
+            .kind(kind)
+            .limit_class(10)
+            .limit_literal_len(16)
+            .limit_total(4096)
+            .extract(h);
+        let literals = seq.literals()?;
+        if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
+            return None;
+        }
+        let mut out: Vec<Vec<u8>> = literals
+            .iter()
+            .map(|l| l.as_bytes().to_ascii_lowercase())
+            .collect();
+        out.sort();
+        out.dedup();
+        Some(out)
+    };
+    let branches = match hir.kind() {
+        HirKind::Alternation(hs) => hs.iter().collect(),
+        _ => vec![hir],
+    };
+    branches
+        .into_iter()
+        .map(|b| {
+            let word_only = matches_only_word_bytes(b);
+            if let Some(p) = literals(b, ExtractKind::Prefix) {
+                return Some((Anchor::Prefix, p, word_only));
+            }
+            if word_only {
+                return literals(b, ExtractKind::Suffix).map(|s| (Anchor::WordSuffix, s, true));
+            }
+            None
+        })
+        .collect()
+}
+
 pub fn parse_hir(pattern: &str, unicode: bool) -> Option<regex_syntax::hir::Hir> {
     regex_syntax::ParserBuilder::new()
         .unicode(unicode)
@@ -122,6 +177,114 @@ pub fn required_literals(ascii_hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u
     let set = required(ascii_hir)?;
     // Two-letter literals ("to", "in") stand in nearly every abstract: not worth a gate.
     (set.iter().all(|l| l.len() >= 3)).then_some(set)
+}
+
+/// Whole words of which every match of an ASCII-mode pattern (given parsed) holds one, as a
+/// word of its own (lower-cased): `to\s+inform\s+(?:the\s+)?design` gives "design" or
+/// "inform" (the longer shortest word wins), never "to". Only a top-level sequence element whose
+/// every match is one of a few words, with non-word bytes (or the ends of the match, which
+/// stand on word boundaries) on both sides, qualifies. `None` if no such element has words of
+/// three bytes or more. The matcher runs such a pattern only in fields holding one of the words
+/// (its *gate*), found among the words it has already hashed.
+pub fn required_words(ascii_hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    let mut hir = ascii_hir;
+    while let HirKind::Capture(c) = hir.kind() {
+        hir = &c.sub;
+    }
+    let elems: Vec<&Hir> = match hir.kind() {
+        HirKind::Concat(hs) => hs.iter().collect(),
+        _ => vec![hir],
+    };
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    for i in 0..elems.len() {
+        let Some(words) = exact_words(elems[i]) else {
+            continue;
+        };
+        let left = elems[..i].iter().rev().map(|h| edge(h, Edge::Last));
+        let right = elems[i + 1..].iter().map(|h| edge(h, Edge::First));
+        if !bounded(left) || !bounded(right) {
+            continue;
+        }
+        let score = |set: &Vec<Vec<u8>>| {
+            let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+            (shortest, std::cmp::Reverse(set.len()))
+        };
+        if best.as_ref().is_none_or(|b| score(&words) > score(b)) {
+            best = Some(words);
+        }
+    }
+    best.filter(|set| set.iter().all(|w| w.len() >= 3))
+}
+
+#[derive(Clone, Copy)]
+enum Edge {
+    First,
+    Last,
+}
+
+/// What stands at one edge of an element's matches: `Some(can_be_empty)` if every non-empty
+/// match has a non-word byte there, `None` if some may have a word byte (or it is not known).
+fn edge(h: &regex_syntax::hir::Hir, which: Edge) -> Option<bool> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let kind = match which {
+        Edge::First => ExtractKind::Prefix,
+        Edge::Last => ExtractKind::Suffix,
+    };
+    let seq = Extractor::new()
+        .kind(kind)
+        .limit_class(8)
+        .limit_total(256)
+        .extract(h);
+    let literals = seq.literals()?;
+    let mut empty = false;
+    for l in literals {
+        let b = match which {
+            Edge::First => l.as_bytes().first(),
+            Edge::Last => l.as_bytes().last(),
+        };
+        match b {
+            None if l.is_exact() => empty = true,
+            Some(&b) if !is_word_byte(b) => {}
+            _ => return None,
+        }
+    }
+    Some(empty)
+}
+
+/// True if the elements next to a word, nearest first, put a non-word byte beside it: the
+/// first that cannot match empty has a non-word byte at its edge, and every one before it that
+/// can has one in its non-empty matches; running out of elements reaches the match's end.
+fn bounded(edges: impl Iterator<Item = Option<bool>>) -> bool {
+    for e in edges {
+        match e {
+            None => return false,
+            Some(false) => return true,
+            Some(true) => {}
+        }
+    }
+    true
+}
+
+/// The words an element always matches exactly, if it matches only a few whole words.
+fn exact_words(h: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::Extractor;
+    let seq = Extractor::new().limit_class(4).limit_total(64).extract(h);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 64 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for l in literals {
+        let b = l.as_bytes();
+        if !l.is_exact() || b.is_empty() || !b.iter().all(|&c| is_word_byte(c)) {
+            return None;
+        }
+        out.push(b.to_ascii_lowercase());
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
 }
 
 /// True if no match of the pattern (given parsed) can hold a byte that is not a word byte (so a
