@@ -57,10 +57,11 @@ impl<T: Copy> Few<T> {
         let Some(items) = &mut self.items else {
             return;
         };
+        let all = *items;
         let mut kept = 0;
-        for i in 0..self.len {
-            if keep(&items[i]) {
-                items[kept] = items[i];
+        for x in all[..self.len].iter().copied() {
+            if keep(&x) {
+                items[kept] = x;
                 kept += 1;
             }
         }
@@ -187,7 +188,7 @@ mod tests {
             let vec: Vec<(u8, f64)> = (0..n).map(|i| (i as u8, i as f64)).collect();
             assert_eq!(few, vec);
             assert_eq!(few.len(), n);
-            assert_eq!(few.into_iter().collect::<Vec<_>>(), vec);
+            assert_eq!(few.clone().into_iter().collect::<Vec<_>>(), vec);
             let mut few = few;
             let mut vec = vec;
             few.retain(|x| x.0 % 3 != 1);
