@@ -17,8 +17,14 @@ use crate::input::{Award, Input, RawRow};
 use crate::output::{CodingWriter, RowBuf};
 
 /// Awards per batch: large enough that handing batches between threads costs nothing
-/// measurable, small enough that the batches in flight stay a few megabytes.
-pub const BATCH_SIZE: usize = 1024;
+/// measurable (a batch is 10-20 ms of coding; handing it over, microseconds), small enough that
+/// the batches in flight stay a few megabytes and that the last batch of a run, coded while the
+/// other threads have nothing left, is short. (It was 1,024: four times the memory in flight,
+/// docs/benchmarks.md, 2026-12-07/08.)
+pub const BATCH_SIZE: usize = 256;
+/// A batch's output buffer keeps at most this much room from one use to the next: rows with
+/// very long fields (`--keep` of a wide input) would otherwise keep their room for the run.
+const OUTPUT_ROOM: usize = 4 << 20;
 /// Batches in circulation per coding thread (one being coded, one queued or being written).
 const BATCHES_PER_THREAD: usize = 2;
 /// Batches in circulation beyond those: one being read, one waiting to be written.
@@ -104,11 +110,13 @@ pub fn run(
         opts,
         |awards: &[Award], out: &mut CodedBatch| {
             out.rows.bytes.clear();
+            out.rows.bytes.shrink_to(OUTPUT_ROOM);
             out.stats = RunStats::default();
             for award in awards {
                 let coding = code_award(coder, award);
                 count(&mut out.stats, award, &coding);
                 format.format(award, &coding, &mut out.rows)?;
+                coder.recycle(coding);
             }
             Ok(())
         },

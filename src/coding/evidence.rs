@@ -120,10 +120,11 @@ impl fmt::Display for TermText {
     }
 }
 
-/// The evidence of the matches in `hits` whose target passes `pred`, strongest first. Each hit
-/// is rendered into an inline [`TermText`] (no allocation for ordinary terms) and merged with
-/// the same words shown before by a scan of the few terms found so far, so no string or map is
-/// built per hit.
+/// The evidence of the matches in `hits` whose target passes `pred`, strongest first, into
+/// `by_term` (emptied first; a list recycled from an earlier coding, so its room is reused).
+/// Each hit is rendered into an inline [`TermText`] (no allocation for ordinary terms) and
+/// merged with the same words shown before by a scan of the few terms found so far, so no
+/// string or map is built per hit.
 pub(super) fn collect(
     coder: &Coder,
     title: &str,
@@ -131,9 +132,9 @@ pub(super) fn collect(
     hits: &[Hit],
     contributions: &[f64],
     pred: &dyn Fn(Target) -> bool,
-) -> Vec<Evidence> {
-    // Room for the terms of most codes, so the list rarely grows.
-    let mut by_term: Vec<Evidence> = Vec::with_capacity(8);
+    by_term: &mut Vec<Evidence>,
+) {
+    by_term.clear();
     for (h, &c) in hits.iter().zip(contributions) {
         if !pred(coder.matcher.target(h.entry)) {
             continue;
@@ -163,7 +164,6 @@ pub(super) fn collect(
     }
     // Strongest first; ties keep the order of first appearance (stable sort).
     by_term.sort_by(|a, b| b.score.total_cmp(&a.score));
-    by_term
 }
 
 /// How a match shows as evidence. Literal entries show as written in the lexicon, so "tumour"

@@ -117,7 +117,7 @@ impl Coder {
             return;
         }
 
-        let scores_only: Vec<f64> = chosen.iter().map(|c| c.1).collect();
+        let scores_only: Few<f64> = chosen.iter().map(|c| c.1).collect();
         let parts = split::split(&scores_only, self.params.split);
         let chosen_sum: f64 = scores_only.iter().sum();
         let weakest = scores_only.last().copied().unwrap_or(0.0);
@@ -134,16 +134,17 @@ impl Coder {
         if is_close(weakest, runner_up, p.hc_min) {
             coding.reasons.push(Reason::CloseCall);
         }
-        coding.hc = chosen
-            .into_iter()
-            .zip(parts)
-            .map(|((code, score), percent)| Share {
-                code,
-                percent,
-                score,
-                evidence: evidence_for(&|t| t == Target::Hc(code)),
-            })
-            .collect();
+        coding.hc.extend(
+            chosen
+                .into_iter()
+                .zip(parts)
+                .map(|((code, score), percent)| Share {
+                    code,
+                    percent,
+                    score,
+                    evidence: evidence_for(&|t| t == Target::Hc(code)),
+                }),
+        );
     }
 
     /// The topics whose standardised breakdown applies, strongest first, with their evidence.
@@ -239,7 +240,7 @@ fn setting_without_a_disease(scores: &Scores) -> bool {
 /// The categories with enough evidence: at least `hc_min`, and at least `hc_relative` of the
 /// strongest unless the title names the category's disease (the title says what the award is
 /// about, however much vocabulary another category piles up in the abstract).
-fn candidates(scores: &Scores, p: &Params) -> Vec<(HealthCategory, f64)> {
+fn candidates(scores: &Scores, p: &Params) -> Few<(HealthCategory, f64)> {
     let top = scores.hc.iter().copied().fold(0.0, f64::max);
     HealthCategory::all()
         .map(|c| (c, scores.hc[c.index()]))
@@ -251,7 +252,7 @@ fn candidates(scores: &Scores, p: &Params) -> Vec<(HealthCategory, f64)> {
 
 /// Code the disease, not the organ: when a disease is named, a category with nothing but organ
 /// and normal-function vocabulary ("thyroid" in thyroid cancer surgery) is dropped.
-fn keep_named_diseases(chosen: &mut Vec<(HealthCategory, f64)>, scores: &Scores) {
+fn keep_named_diseases(chosen: &mut Few<(HealthCategory, f64)>, scores: &Scores) {
     if chosen
         .iter()
         .any(|&(c, _)| scores.hc_disease[c.index()] > 0.0)
@@ -266,7 +267,7 @@ fn keep_named_diseases(chosen: &mut Vec<(HealthCategory, f64)>, scores: &Scores)
 /// award is Generic: work not attributable to a disease (methods, infrastructure, normal
 /// biology) names diseases in passing.
 fn drop_passing_mentions(
-    chosen: &mut Vec<(HealthCategory, f64)>,
+    chosen: &mut Few<(HealthCategory, f64)>,
     scores: &Scores,
     p: &Params,
     rules: &mut Vec<String>,
@@ -289,7 +290,7 @@ fn drop_passing_mentions(
 /// name is coded only when the abstract names its disease at least as much (HRCS codes the disease
 /// under study; comorbidities, outcomes and complications met on the way are not).
 fn keep_title_focus(
-    chosen: &mut Vec<(HealthCategory, f64)>,
+    chosen: &mut Few<(HealthCategory, f64)>,
     scores: &Scores,
     p: &Params,
     rules: &mut Vec<String>,

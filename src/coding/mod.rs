@@ -15,8 +15,6 @@
 //! code inside each chosen group. Treatment-kind evidence ("chemotherapy", "CBT") goes to
 //! whichever of development (5) or evaluation (6) has more stage evidence, evaluation on a tie.
 
-use std::collections::HashMap;
-
 use crate::hrcs::breakdown::Topic;
 use crate::hrcs::split::{self, SplitPolicy};
 use crate::hrcs::{
@@ -216,12 +214,14 @@ impl Coding {
 }
 
 mod evidence;
+mod few;
 mod hc;
 mod placeholder;
 mod rac;
 mod review;
 
 pub use evidence::TermText;
+use few::Few;
 pub use placeholder::is_placeholder;
 pub use review::ReviewParams;
 
@@ -253,8 +253,41 @@ pub struct Coder {
     params: Params,
 }
 
+/// Per-thread buffers of the coder, reused from award to award so that coding one allocates
+/// (almost) nothing once the first few awards have sized them: the matcher's hits, the scoring
+/// tables indexed by entry and by sentence, and the parts of the last coding handed back by
+/// [`Coder::recycle`].
+#[derive(Default)]
+struct Scratch {
+    hits: Vec<Hit>,
+    /// Matches so far of each lexicon entry in the award being scored (zero between awards:
+    /// only the entries of its hits are touched, and they are reset after scoring).
+    repeats: Vec<u32>,
+    /// The role of each abstract sentence, indexed by sentence (`None`: no cue).
+    roles: Vec<Option<Role>>,
+    /// What each hit added, in hit order (the evidence sums it per term).
+    contributions: Vec<f64>,
+    /// Emptied vectors of earlier codings, for the next one.
+    spare: Spare,
+}
+
+/// The emptied vectors of codings handed back by [`Coder::recycle`].
+#[derive(Default)]
+pub(crate) struct Spare {
+    /// Evidence lists of earlier shares.
+    pub(crate) evidence: Vec<Vec<Evidence>>,
+    hc: Vec<Share<HealthCategory>>,
+    rac: Vec<Share<ResearchActivity>>,
+    reasons: Vec<Reason>,
+    rules: Vec<String>,
+}
+
+/// Evidence lists kept for reuse: about the codes of one coding; a recycled coding with more
+/// gives its extra lists back to the allocator.
+const SPARE_EVIDENCE: usize = 12;
+
 thread_local! {
-    static HITS: std::cell::RefCell<Vec<Hit>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 impl Coder {
@@ -300,12 +333,12 @@ impl Coder {
             },
             None => language::detect_award(title, abstract_text),
         };
-        HITS.with(|h| {
-            let hits = &mut *h.borrow_mut();
+        SCRATCH.with(|s| {
+            let s = &mut *s.borrow_mut();
             let words = self
                 .matcher
-                .find(title, abstract_text, langs.match_langs(), hits);
-            let mut coding = self.code_hits(title, abstract_text, hits);
+                .find(title, abstract_text, langs.match_langs(), &mut s.hits);
+            let mut coding = self.code_hits(title, abstract_text, s);
             coding.language = langs.award();
             if coding.language.unsupported() {
                 coding.reasons.push(Reason::UnsupportedLanguage);
@@ -322,15 +355,35 @@ impl Coder {
         })
     }
 
-    fn code_hits(&self, title: &str, abstract_text: &str, hits: &[Hit]) -> Coding {
+    /// Hands a coding back once it has been written, so that the next award coded on this
+    /// thread reuses its vectors instead of allocating new ones.
+    pub fn recycle(&self, coding: Coding) {
+        SCRATCH.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.spare.take_back(coding);
+            }
+        });
+    }
+
+    fn code_hits(&self, title: &str, abstract_text: &str, s: &mut Scratch) -> Coding {
         let p = &self.params;
         let mut scores = Scores::default();
-        let roles = self.sentence_roles(hits);
-        let mut contributions: Vec<f64> = Vec::with_capacity(hits.len());
-        let mut repeats: HashMap<u32, u32> = HashMap::new();
+        let Scratch {
+            hits,
+            repeats,
+            roles,
+            contributions,
+            spare,
+        } = s;
+        let hits = &hits[..];
+        self.sentence_roles(hits, roles);
+        if repeats.len() < self.lexicon.entries.len() {
+            repeats.resize(self.lexicon.entries.len(), 0);
+        }
+        contributions.clear();
         for h in hits {
             let entry = &self.lexicon.entries[h.entry as usize];
-            let n = repeats.entry(h.entry).or_insert(0);
+            let n = &mut repeats[h.entry as usize];
             *n += 1;
             let mut f = entry.weight as f64;
             if *n > 1 {
@@ -338,7 +391,11 @@ impl Coder {
             }
             let role = match h.field {
                 Field::Title => Role::Title,
-                Field::Abstract => roles.get(&h.sentence).copied().unwrap_or(Role::Plain),
+                Field::Abstract => roles
+                    .get(h.sentence as usize)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(Role::Plain),
             };
             f *= match role {
                 Role::Title => p.title_factor,
@@ -386,45 +443,101 @@ impl Coder {
                 }
             }
         }
+        for h in hits {
+            repeats[h.entry as usize] = 0;
+        }
+        let contributions = &contributions[..];
+        let mut coding = spare.coding();
+        let lists = std::cell::RefCell::new(std::mem::take(&mut spare.evidence));
         let evidence_for = |pred: &dyn Fn(Target) -> bool| -> Vec<Evidence> {
-            evidence::collect(self, title, abstract_text, hits, &contributions, pred)
+            let mut out = lists.borrow_mut().pop().unwrap_or_default();
+            evidence::collect(
+                self,
+                title,
+                abstract_text,
+                hits,
+                contributions,
+                pred,
+                &mut out,
+            );
+            out
         };
-
-        let mut coding = Coding::default();
         self.choose_hc(&scores, &mut coding, &evidence_for);
         self.choose_rac(&scores, &mut coding, &evidence_for);
         self.review(&scores, &mut coding);
+        spare.evidence = lists.into_inner();
         coding
     }
 
     /// The role of each abstract sentence from its context cues. An aim cue wins over a
     /// criteria or passing cue (the first of them in the sentence), which wins over a
     /// background cue.
-    fn sentence_roles(&self, hits: &[Hit]) -> HashMap<u32, Role> {
-        let mut roles: HashMap<u32, Role> = HashMap::new();
+    /// A table indexed by sentence, not a map: sentence numbers are small and dense, and the
+    /// table is reused from award to award.
+    fn sentence_roles(&self, hits: &[Hit], roles: &mut Vec<Option<Role>>) {
+        roles.clear();
         for h in hits.iter().filter(|h| h.field == Field::Abstract) {
-            match self.matcher.target(h.entry) {
-                Target::Context(ContextCue::Aim) => {
-                    roles.insert(h.sentence, Role::Aim);
-                }
-                Target::Context(cue @ (ContextCue::Criteria | ContextCue::Passing)) => {
-                    let cue_role = if cue == ContextCue::Criteria {
-                        Role::Criteria
-                    } else {
-                        Role::Passing
-                    };
-                    let role = roles.entry(h.sentence).or_insert(cue_role);
-                    if *role == Role::Background {
-                        *role = cue_role;
-                    }
-                }
-                Target::Context(ContextCue::Background) => {
-                    roles.entry(h.sentence).or_insert(Role::Background);
-                }
-                _ => {}
+            let cue_role = match self.matcher.target(h.entry) {
+                Target::Context(ContextCue::Aim) => Role::Aim,
+                Target::Context(ContextCue::Criteria) => Role::Criteria,
+                Target::Context(ContextCue::Passing) => Role::Passing,
+                Target::Context(ContextCue::Background) => Role::Background,
+                _ => continue,
+            };
+            let i = h.sentence as usize;
+            if roles.len() <= i {
+                roles.resize(i + 1, None);
+            }
+            let role = &mut roles[i];
+            *role = match (cue_role, *role) {
+                (Role::Aim, _) => Some(Role::Aim),
+                (Role::Criteria | Role::Passing, None | Some(Role::Background)) => Some(cue_role),
+                (Role::Background, None) => Some(Role::Background),
+                (_, kept) => kept,
+            };
+        }
+    }
+}
+
+impl Spare {
+    /// An empty coding made of the vectors of earlier ones.
+    fn coding(&mut self) -> Coding {
+        Coding {
+            hc: std::mem::take(&mut self.hc),
+            rac: std::mem::take(&mut self.rac),
+            reasons: std::mem::take(&mut self.reasons),
+            rules: std::mem::take(&mut self.rules),
+            ..Coding::default()
+        }
+    }
+
+    /// Empties a coding into the spare vectors (evidence lists up to [`SPARE_EVIDENCE`]).
+    fn take_back(&mut self, mut coding: Coding) {
+        let lists = coding
+            .hc
+            .drain(..)
+            .map(|s| s.evidence)
+            .chain(coding.rac.drain(..).map(|s| s.evidence));
+        for mut list in lists {
+            if self.evidence.len() < SPARE_EVIDENCE && list.capacity() > 0 {
+                list.clear();
+                self.evidence.push(list);
             }
         }
-        roles
+        coding.reasons.clear();
+        coding.rules.clear();
+        if coding.hc.capacity() > self.hc.capacity() {
+            self.hc = coding.hc;
+        }
+        if coding.rac.capacity() > self.rac.capacity() {
+            self.rac = coding.rac;
+        }
+        if coding.reasons.capacity() > self.reasons.capacity() {
+            self.reasons = coding.reasons;
+        }
+        if coding.rules.capacity() > self.rules.capacity() {
+            self.rules = coding.rules;
+        }
     }
 }
 
@@ -723,6 +836,34 @@ mod tests {
             "Diabetes is common. We will study heart failure and heart failure risk factor cohorts.",
         );
         assert_eq!(hc(&k), "Cardio:100");
+    }
+
+    #[test]
+    fn a_recycled_coding_leaves_nothing_in_the_next() {
+        // The vectors of a coding handed back are reused by the next one: whatever the earlier
+        // award was (evidence, rules, reasons, many categories), the next coding is the same as
+        // on a fresh thread.
+        let c = coder();
+        let (title, text) = (
+            "Smoking cessation in young adults",
+            "We will test smoking cessation support. Diabetes is common.",
+        );
+        let fresh = std::thread::scope(|s| s.spawn(|| c.code(title, text)).join().unwrap());
+        for (t, a) in [
+            (
+                "Tumour pathogenesis",
+                "We will study cancer pathogenesis in tumour cells.",
+            ),
+            (
+                "Cancer, heart failure, stroke, diabetes, depression and asthma",
+                "A risk factor study across conditions; a randomised controlled trial.",
+            ),
+            ("", "Not available in public dataset"),
+        ] {
+            let earlier = c.code(t, a);
+            c.recycle(earlier);
+            assert_eq!(c.code(title, text), fresh);
+        }
     }
 
     #[test]

@@ -119,8 +119,8 @@ impl<'a> ActivityEvidence<'a> {
     }
 
     /// Groups with evidence, strongest first (ties in HRCS order).
-    fn ranked_groups(&self) -> Vec<(ActivityGroup, f64)> {
-        let mut groups: Vec<(ActivityGroup, f64)> = ActivityGroup::all()
+    fn ranked_groups(&self) -> Few<(ActivityGroup, f64)> {
+        let mut groups: Few<(ActivityGroup, f64)> = ActivityGroup::all()
             .map(|g| (g, self.group_score(g)))
             .filter(|g| g.1 > 0.0)
             .collect();
@@ -131,7 +131,7 @@ impl<'a> ActivityEvidence<'a> {
     /// The code inside a chosen group: the one with most evidence, or the group's first code
     /// when the group has evidence but none of its codes does.
     fn code_in_group(&self, g: ActivityGroup) -> ResearchActivity {
-        let mut codes: Vec<(ResearchActivity, f64)> =
+        let mut codes: Few<(ResearchActivity, f64)> =
             g.codes().map(|r| (r, self.code_score(r))).collect();
         sort_by_score(&mut codes);
         let (best, best_score) = codes[0];
@@ -244,16 +244,16 @@ fn choose_groups(
     p: &Params,
     relative: f64,
     max: usize,
-) -> (Vec<(ActivityGroup, f64)>, bool) {
+) -> (Few<(ActivityGroup, f64)>, bool) {
     let top = groups[0].1;
-    let chosen: Vec<(ActivityGroup, f64)> = groups
+    let chosen: Few<(ActivityGroup, f64)> = groups
         .iter()
         .copied()
         .filter(|&(_, s)| s >= p.rac_min && s >= relative * top)
         .take(max)
         .collect();
     if chosen.is_empty() {
-        (vec![groups[0]], true)
+        (groups[..1].iter().copied().collect(), true)
     } else {
         (chosen, false)
     }
@@ -270,7 +270,7 @@ fn second_code(
     first: ResearchActivity,
 ) -> Option<(ResearchActivity, f64)> {
     let first_score = ev.code_score(first);
-    let mut others: Vec<(ResearchActivity, f64)> = g
+    let mut others: Few<(ResearchActivity, f64)> = g
         .codes()
         .filter(|&r| r != first)
         .map(|r| (r, ev.code_score(r)))
@@ -339,7 +339,7 @@ impl Coder {
         let (chosen_groups, weak) = choose_groups(&groups, p, relative, max_rac);
 
         // Step two: the code inside each chosen group.
-        let mut chosen: Vec<(ResearchActivity, f64)> = chosen_groups
+        let mut chosen: Few<(ResearchActivity, f64)> = chosen_groups
             .iter()
             .map(|&(g, gs)| (ev.code_in_group(g), gs))
             .collect();
@@ -365,7 +365,9 @@ impl Coder {
         } else if is_close(weakest, runner_up, p.rac_min) {
             coding.reasons.push(Reason::CloseCall);
         }
-        coding.rac = shares(&ev, chosen, p.split, evidence_for);
+        coding
+            .rac
+            .extend(shares(&ev, chosen, p.split, evidence_for));
     }
 
     fn rac_fallback(&self, coding: &mut Coding) {
@@ -397,13 +399,13 @@ impl Coder {
 
 /// The chosen codes as shares with their percentages and the evidence behind each: the code's
 /// own terms, its group's cues (and trial words moved to it), and its treatment kind.
-fn shares(
-    ev: &ActivityEvidence,
-    chosen: Vec<(ResearchActivity, f64)>,
+fn shares<'e>(
+    ev: &'e ActivityEvidence<'e>,
+    chosen: Few<(ResearchActivity, f64)>,
     policy: SplitPolicy,
-    evidence_for: &EvidenceFor,
-) -> Vec<Share<ResearchActivity>> {
-    let scores_only: Vec<f64> = chosen.iter().map(|c| c.1).collect();
+    evidence_for: &'e EvidenceFor<'e>,
+) -> impl Iterator<Item = Share<ResearchActivity>> + 'e {
+    let scores_only: Few<f64> = chosen.iter().map(|c| c.1).collect();
     let parts = split::split(&scores_only, policy);
     chosen
         .into_iter()
@@ -433,7 +435,6 @@ fn shares(
                 }),
             }
         })
-        .collect()
 }
 
 #[cfg(test)]

@@ -21,17 +21,83 @@ pub enum SplitPolicy {
     Weighted,
 }
 
+/// The most codes a split covers.
+pub const MAX_PARTS: usize = 5;
+
+/// The shares of one split, strongest first: at most five, kept inline so that splitting
+/// allocates nothing (two splits per award). Reads as a `&[u32]` and iterates by value.
+#[derive(Clone, Copy)]
+pub struct Parts {
+    len: u8,
+    parts: [u32; MAX_PARTS],
+}
+
+impl Parts {
+    fn of(parts: &[u32]) -> Parts {
+        let mut p = Parts {
+            len: parts.len() as u8,
+            parts: [0; MAX_PARTS],
+        };
+        p.parts[..parts.len()].copy_from_slice(parts);
+        p
+    }
+
+    pub fn as_slice(&self) -> &[u32] {
+        &self.parts[..self.len as usize]
+    }
+}
+
+impl std::ops::Deref for Parts {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        self.as_slice()
+    }
+}
+
+impl IntoIterator for Parts {
+    type Item = u32;
+    type IntoIter = std::iter::Take<std::array::IntoIter<u32, MAX_PARTS>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.parts.into_iter().take(self.len as usize)
+    }
+}
+
+impl PartialEq for Parts {
+    fn eq(&self, other: &Parts) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Parts {}
+
+impl PartialEq<Vec<u32>> for Parts {
+    fn eq(&self, other: &Vec<u32>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
 /// Equal split of 100% over `n` codes (1 to 5), strongest first.
-pub fn equal(n: usize) -> Vec<u32> {
+pub fn equal(n: usize) -> Parts {
     assert!(
-        (1..=5).contains(&n),
+        (1..=MAX_PARTS).contains(&n),
         "HRCS splits cover 1 to 5 codes, got {n}"
     );
     let base = WHOLE / n as u32;
     let rest = WHOLE - base * n as u32;
-    (0..n)
-        .map(|i| if (i as u32) < rest { base + 1 } else { base })
-        .collect()
+    let mut p = Parts {
+        len: n as u8,
+        parts: [0; MAX_PARTS],
+    };
+    for (i, x) in p.parts[..n].iter_mut().enumerate() {
+        *x = if (i as u32) < rest { base + 1 } else { base };
+    }
+    p
 }
 
 /// Split 100% over codes whose evidence is `scores` (sorted strongest first).
@@ -39,13 +105,13 @@ pub fn equal(n: usize) -> Vec<u32> {
 /// With [`SplitPolicy::Weighted`], two codes get 75/25 when the first has at least three times the
 /// evidence of the second and 66.67/33.33 at twice; three codes get 50/25/25 when the first has at
 /// least as much as the other two together. Everything else is an equal split.
-pub fn split(scores: &[f64], policy: SplitPolicy) -> Vec<u32> {
+pub fn split(scores: &[f64], policy: SplitPolicy) -> Parts {
     let n = scores.len();
     if policy == SplitPolicy::Weighted {
         match n {
-            2 if scores[0] >= 3.0 * scores[1] => return vec![7_500, 2_500],
-            2 if scores[0] >= 2.0 * scores[1] => return vec![6_667, 3_333],
-            3 if scores[0] >= scores[1] + scores[2] => return vec![5_000, 2_500, 2_500],
+            2 if scores[0] >= 3.0 * scores[1] => return Parts::of(&[7_500, 2_500]),
+            2 if scores[0] >= 2.0 * scores[1] => return Parts::of(&[6_667, 3_333]),
+            3 if scores[0] >= scores[1] + scores[2] => return Parts::of(&[5_000, 2_500, 2_500]),
             _ => {}
         }
     }
@@ -54,7 +120,7 @@ pub fn split(scores: &[f64], policy: SplitPolicy) -> Vec<u32> {
 
 /// True if `parts` (strongest first) is one of the splits HRCS allows.
 pub fn is_allowed(parts: &[u32]) -> bool {
-    if parts.is_empty() || parts.len() > 5 {
+    if parts.is_empty() || parts.len() > MAX_PARTS {
         return false;
     }
     parts == equal(parts.len()).as_slice()

@@ -396,7 +396,22 @@ impl Input {
         award.line = raw.line;
         award.problems.clear();
         award.problems.append(&mut raw.problems);
+        for s in [&mut award.id, &mut award.title, &mut award.text] {
+            bound_room(s);
+        }
         Ok(true)
+    }
+}
+
+/// Room a recycled award's string keeps beyond its text: awards are read into the strings of
+/// earlier ones (no allocation per row), but one very long abstract must not keep its room in
+/// that slot for the rest of the run, or memory would creep up with the length of the input.
+const RECYCLED_ROOM: usize = 16 << 10;
+
+/// Gives back the room of a string grown past [`RECYCLED_ROOM`] by an earlier, longer row.
+fn bound_room(s: &mut String) {
+    if s.capacity() > RECYCLED_ROOM && s.len() < RECYCLED_ROOM {
+        s.shrink_to(RECYCLED_ROOM);
     }
 }
 
@@ -896,6 +911,21 @@ pub(crate) fn require_header(headers: &[String], name: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recycled_string_gives_back_the_room_of_a_long_row() {
+        let mut s = "x".repeat(200_000);
+        s.clear();
+        s.push_str("a short abstract");
+        bound_room(&mut s);
+        assert!(s.capacity() <= RECYCLED_ROOM, "{}", s.capacity());
+        assert_eq!(s, "a short abstract");
+        // Ordinary rows keep their room: no allocation per row.
+        let mut s = String::with_capacity(3000);
+        s.push_str("an ordinary abstract");
+        bound_room(&mut s);
+        assert_eq!(s.capacity(), 3000);
+    }
 
     #[test]
     fn delimiters() {
