@@ -463,6 +463,11 @@ fn review_json(v: &ReviewReport) -> Value {
             "hc_wrong": c.hc_wrong,
             "rac_wrong": c.rac_wrong,
         })).collect::<Vec<_>>(),
+        "per_row": v.per_row.iter().map(|r| json!({
+            "reasons": r.reasons,
+            "hc_wrong": r.hc_wrong,
+            "rac_wrong": r.rac_wrong,
+        })).collect::<Vec<_>>(),
     })
 }
 
