@@ -7,8 +7,8 @@
 //! reviewer can check: low confidence, a second category, a category resting on a few words, a
 //! category left out with strong evidence, a category from background sentences, a title naming
 //! another disease, a close call. Each signal has a weight; an award is flagged when the weights
-//! of the signals that hold add up to [`ReviewParams::min_score`], and then every signal that
-//! holds is listed as a reason. The signals describe how well the evidence supports the coding,
+//! of the signals that hold add up to [`ReviewParams::min_score`]; a flagged award lists every
+//! signal that holds. The signals describe how well the evidence supports the coding,
 //! not what the award is about, so they keep working when the rules change; the weights are
 //! chosen by 5-fold cross-validation (bench/review_cv.py, docs/accuracy.md).
 
@@ -68,16 +68,18 @@ impl Coder {
         }
         held.sort();
         held.dedup();
-        let score: f64 = held.iter().map(|&s| r.weight(s)).sum();
-        if score >= r.min_score && score > 0.0 {
-            coding.reasons.extend(held);
-        }
         if coding
             .rac
             .iter()
             .any(|s| INCONSISTENT_RAC.contains(&s.code.code()))
         {
             coding.reasons.push(Reason::InconsistentCode);
+        }
+        // An award flagged for a reason of its own lists its signals too: they cost nothing
+        // more and tell the reviewer where else to look.
+        let score: f64 = held.iter().map(|&s| r.weight(s)).sum();
+        if !coding.reasons.is_empty() || (score >= r.min_score && score > 0.0) {
+            coding.reasons.extend(held);
         }
     }
 }
@@ -283,8 +285,9 @@ impl ReviewParams {
                     "false" | "0" => 0.0,
                     _ => return Err(format!("{key}: {value:?} is not true or false")),
                 };
-                self.weights[SIGNALS.iter().position(|&s| s == Reason::OffTitle).unwrap_or(0)] =
-                    on;
+                if let Some(i) = SIGNALS.iter().position(|&s| s == Reason::OffTitle) {
+                    self.weights[i] = on;
+                }
             }
             _ => {
                 return Err(format!(
@@ -294,5 +297,101 @@ impl ReviewParams {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::load::parse_for_test;
+
+    const ENTRIES: &str = "code\tkind\tterm\tweight\n\
+        Neuro\tterm\tepilepsy\t3\nNeuro\tterm\tseizure\t3\nNeuro\tterm\tanticonvulsant\t2\n\
+        Neuro\tterm\telectroencephalography\t2\nNeuro\tterm\tstatus epilepticus\t3\n\
+        Mental\tterm\tdepression\t3\n6\tterm\ttrial\t2\n6.1\tterm\tdrug\t2\n\
+        context:aim\tterm\twe will\t1\n";
+
+    fn code(params: &[(&str, &str)], title: &str, abstract_text: &str) -> Coding {
+        let mut p = Params::default();
+        for (k, v) in params {
+            p.review.set(k, v).unwrap();
+        }
+        let coder = Coder::new(parse_for_test(&[("e.tsv", ENTRIES)]).unwrap(), p).unwrap();
+        coder.code(title, abstract_text)
+    }
+
+    const TWO: (&str, &str) = (
+        "Epilepsy and depression",
+        "We will test a drug for epilepsy and depression in a trial of adults seen in clinics \
+         across the region for three years, with follow up at six and twelve months. Epilepsy, \
+         depression.",
+    );
+    const ONE: (&str, &str) = (
+        "A drug trial in epilepsy",
+        "We will test a drug for epilepsy in a trial: seizure frequency, anticonvulsant dose, \
+         electroencephalography and status epilepticus.",
+    );
+
+    #[test]
+    fn signals_that_hold_are_listed_when_their_weights_reach_the_threshold() {
+        // Two categories, each on two words: second_category + few_terms = 0.5 + 0.5.
+        let sure = [
+            ("review_hc_confidence", "0"),
+            ("review_rac_confidence", "0"),
+        ];
+        let k = code(&sure, TWO.0, TWO.1);
+        assert_eq!(k.hc.len(), 2);
+        assert!(
+            k.reasons.contains(&Reason::SecondCategory),
+            "{:?}",
+            k.reasons
+        );
+        assert!(k.reasons.contains(&Reason::FewTerms), "{:?}", k.reasons);
+        assert!(k.review());
+        // One signal alone does not reach 1: nothing is listed, nothing flagged.
+        let k = code(
+            &[sure[0], sure[1], ("review_w_few_terms", "0")],
+            TWO.0,
+            TWO.1,
+        );
+        assert!(!k.review(), "{:?}", k.reasons);
+    }
+
+    #[test]
+    fn one_category_with_many_words_holds_no_category_signal() {
+        let k = code(&[("review_min_score", "0.1")], ONE.0, ONE.1);
+        assert_eq!(k.hc.len(), 1);
+        for s in [Reason::SecondCategory, Reason::FewTerms, Reason::LeftOut] {
+            assert!(!k.reasons.contains(&s), "{:?}", k.reasons);
+        }
+    }
+
+    #[test]
+    fn a_category_left_out_with_strong_evidence_is_a_signal() {
+        // Depression is named in the abstract about as much as the title's epilepsy but not in
+        // the title: the title-focus rule leaves it out.
+        let k = code(
+            &[("review_min_score", "0.1"), ("review_w_left_out", "1")],
+            "Epilepsy",
+            "Epilepsy and depression. Depression in a trial.",
+        );
+        assert_eq!(k.hc.len(), 1, "{:?}", k.hc);
+        assert!(k.reasons.contains(&Reason::LeftOut), "{:?}", k.reasons);
+    }
+
+    #[test]
+    fn weights_and_thresholds_are_set_by_name() {
+        let mut r = ReviewParams::default();
+        r.set("review_w_second_category", "0.25").unwrap();
+        assert_eq!(r.weight(Reason::SecondCategory), 0.25);
+        assert_eq!(r.weight(Reason::InconsistentCode), 0.0);
+        r.set("review_off_title", "true").unwrap();
+        assert_eq!(r.weight(Reason::OffTitle), 1.0);
+        r.set("review_few_terms", "4").unwrap();
+        assert_eq!(r.few_terms, 4);
+        assert!(r.set("review_few_terms", "2.5").is_err());
+        assert!(r.set("review_w_nothing", "1").is_err());
+        assert!(r.set("review_w_few_terms", "many").is_err());
+        assert!(r.set("review_nothing", "1").is_err());
     }
 }
