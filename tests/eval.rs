@@ -433,6 +433,8 @@ fn fixture_coded_now() {
             "json",
             "--param",
             "review_hc_confidence=1.01",
+            "--param",
+            "review_w_low_confidence=1",
         ])
         .ok(),
     );
