@@ -274,6 +274,17 @@ pub struct ReviewReport {
     pub rac: Option<Detection>,
     /// Per reason, most rows flagged first.
     pub reasons: Vec<ReasonCount>,
+    /// Each evaluated row in input order: its reasons and which of its code sets are wrong,
+    /// so that bench/review_cv.py can weigh the signals again without coding again.
+    pub per_row: Vec<RowReview>,
+}
+
+/// One evaluated row as the review report saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowReview {
+    pub reasons: Vec<String>,
+    pub hc_wrong: bool,
+    pub rac_wrong: Option<bool>,
 }
 
 /// Flagged rows against wrong rows of one dimension.
@@ -359,6 +370,15 @@ pub fn review_report(
         hc,
         rac: rac_wrong.map(detect),
         reasons: per,
+        per_row: reasons
+            .iter()
+            .enumerate()
+            .map(|(i, rs)| RowReview {
+                reasons: rs.to_vec(),
+                hc_wrong: hc_wrong[i],
+                rac_wrong: rac_wrong.map(|w| w[i]),
+            })
+            .collect(),
     }
 }
 

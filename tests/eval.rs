@@ -433,6 +433,8 @@ fn fixture_coded_now() {
             "json",
             "--param",
             "review_hc_confidence=1.01",
+            "--param",
+            "review_w_low_confidence=1",
         ])
         .ok(),
     );
@@ -467,6 +469,14 @@ fn review_as_a_detector_of_wrong_codings() {
     assert_eq!(r["reasons"][0]["only"], 1);
     assert_eq!(r["reasons"][0]["hc_wrong"], 1);
     assert_eq!(r["reasons"][0]["rac_wrong"], 1);
+    // Each row in order, for bench/review_cv.py to weigh the signals again.
+    let rows = r["per_row"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[1]["reasons"][0], "close_call");
+    assert_eq!(rows[1]["hc_wrong"], true);
+    assert_eq!(rows[2]["reasons"].as_array().unwrap().len(), 0);
+    assert_eq!(rows[2]["hc_wrong"], true);
+    assert_eq!(rows[0]["hc_wrong"], false);
     // Confidence bands: A1 (0.9) has the right set; A2 (0.5) and A3 (0.7) do not.
     let rel = v["reliability"].as_array().unwrap();
     close(&rel[4]["exact"], 1.0);

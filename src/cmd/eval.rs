@@ -48,7 +48,7 @@ review_share review_hc_precision review_hc_recall review_rac_precision review_ra
 Review: for the rows evaluated, the precision and recall of the review flag (any review reason)
 as a detector of a wrong health-category set and of a wrong research-activity set, the share
 of rows flagged, and per reason the rows it flags and how many of them are wrong. --param
-tries other review thresholds without a rebuild. See docs/eval.md.";
+tries other review thresholds and signal weights without a rebuild. See docs/eval.md.";
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -462,6 +462,11 @@ fn review_json(v: &ReviewReport) -> Value {
             "only": c.only,
             "hc_wrong": c.hc_wrong,
             "rac_wrong": c.rac_wrong,
+        })).collect::<Vec<_>>(),
+        "per_row": v.per_row.iter().map(|r| json!({
+            "reasons": r.reasons,
+            "hc_wrong": r.hc_wrong,
+            "rac_wrong": r.rac_wrong,
         })).collect::<Vec<_>>(),
     })
 }

@@ -130,6 +130,12 @@ pub enum Reason {
     WeakCategory,
     /// The title names a disease, and a coded category is not one the title names.
     OffTitle,
+    /// More than one health category is coded: over-coding is the most common error.
+    SecondCategory,
+    /// A coded category rests on very few different words.
+    FewTerms,
+    /// A category that is not coded has about as much named-disease evidence as the coded ones.
+    LeftOut,
 }
 
 impl Reason {
@@ -150,9 +156,12 @@ impl Reason {
             Reason::UnsupportedLanguage => "unsupported_language",
             Reason::WeakCategory => "weak_category",
             Reason::OffTitle => "off_title",
+            Reason::SecondCategory => "second_category",
+            Reason::FewTerms => "few_terms",
+            Reason::LeftOut => "left_out",
         }
     }
-    pub const ALL: [Reason; 15] = [
+    pub const ALL: [Reason; 18] = [
         Reason::NoText,
         Reason::TitleOnly,
         Reason::ShortText,
@@ -168,6 +177,9 @@ impl Reason {
         Reason::UnsupportedLanguage,
         Reason::WeakCategory,
         Reason::OffTitle,
+        Reason::SecondCategory,
+        Reason::FewTerms,
+        Reason::LeftOut,
     ];
 }
 
