@@ -295,18 +295,21 @@ fn second_code(
 /// (6.3). Returns the surgery code it removed.
 fn surgery_is_the_setting(
     ev: &ActivityEvidence,
-    chosen: &mut Vec<(ResearchActivity, f64)>,
+    chosen: &mut Few<(ResearchActivity, f64)>,
 ) -> Option<ResearchActivity> {
-    let kinds: Vec<(usize, TreatmentKind)> = chosen
+    let kind_of = |&(r, _): &(ResearchActivity, f64)| ev.kind_of(r).map(|k| (r, k));
+    let (surgery, _) = chosen
         .iter()
-        .enumerate()
-        .filter_map(|(at, &(r, _))| ev.kind_of(r).map(|k| (at, k)))
-        .collect();
-    let &(at, _) = kinds.iter().find(|(_, k)| *k == TreatmentKind::Surgery)?;
-    let &(_, other) = kinds.iter().find(|(_, k)| *k != TreatmentKind::Surgery)?;
+        .filter_map(kind_of)
+        .find(|(_, k)| *k == TreatmentKind::Surgery)?;
+    let (_, other) = chosen
+        .iter()
+        .filter_map(kind_of)
+        .find(|(_, k)| *k != TreatmentKind::Surgery)?;
     let stated = &ev.scores.kind_stated;
     if stated[TreatmentKind::Surgery.index()] < stated[other.index()] {
-        Some(chosen.remove(at).0)
+        chosen.retain(|&(r, _)| r != surgery);
+        Some(surgery)
     } else {
         None
     }
@@ -568,19 +571,19 @@ mod tests {
         s.kind[kind(TreatmentKind::Pharmaceutical)] = 16.0;
         s.kind_stated[kind(TreatmentKind::Pharmaceutical)] = 12.0;
         let ev = ActivityEvidence::new(&s, &p, false);
-        let mut chosen = vec![(code("6.4"), 22.0), (code("6.1"), 20.0)];
+        let mut chosen: Few<_> = Few::from_iter([(code("6.4"), 22.0), (code("6.1"), 20.0)]);
         assert_eq!(surgery_is_the_setting(&ev, &mut chosen), Some(code("6.4")));
         assert_eq!(chosen, vec![(code("6.1"), 20.0)]);
         // Surgery with a drug given during it, both stated as much: both evaluated.
         s.kind_stated[kind(TreatmentKind::Surgery)] = 12.0;
         let ev = ActivityEvidence::new(&s, &p, false);
-        let mut chosen = vec![(code("6.4"), 22.0), (code("6.1"), 20.0)];
+        let mut chosen: Few<_> = Few::from_iter([(code("6.4"), 22.0), (code("6.1"), 20.0)]);
         assert_eq!(surgery_is_the_setting(&ev, &mut chosen), None);
         assert_eq!(chosen.len(), 2);
         // Surgery alone is never the setting of nothing.
         s.kind_stated[kind(TreatmentKind::Surgery)] = 0.0;
         let ev = ActivityEvidence::new(&s, &p, false);
-        let mut chosen = vec![(code("6.4"), 22.0)];
+        let mut chosen: Few<_> = Few::from_iter([(code("6.4"), 22.0)]);
         assert_eq!(surgery_is_the_setting(&ev, &mut chosen), None);
     }
 
