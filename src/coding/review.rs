@@ -207,7 +207,7 @@ pub struct ReviewParams {
 impl Default for ReviewParams {
     fn default() -> ReviewParams {
         ReviewParams {
-            hc_confidence: 0.7,
+            hc_confidence: 0.75,
             rac_confidence: 0.35,
             weak_share: 0.3,
             weak_stated: 0.1,
@@ -216,7 +216,7 @@ impl Default for ReviewParams {
             min_score: 1.0,
             // low_confidence, second_category, few_terms, left_out, weak_category,
             // background_only, off_title, close_call, no_specific_category
-            weights: [0.5, 0.5, 0.5, 0.0, 0.5, 1.0, 0.0, 0.0, 0.0],
+            weights: [0.5, 0.5, 0.5, 0.0, 0.0, 1.0, 0.0, 0.5, 0.0],
         }
     }
 }
