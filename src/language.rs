@@ -299,20 +299,18 @@ fn word_table() -> &'static WordTable {
 pub fn detect(text: &str) -> Detected {
     let table = word_table();
     let mut scores = [0u32; 6];
-    let mut word = String::new();
+    // Function words are short: a word that does not fit the stack buffer is not one of them,
+    // so lower-casing needs no allocation (this runs on every field of every award).
+    let mut buf = [0u8; WORD_BUFFER];
     let words = text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
         .take(MAX_WORDS);
     for w in words {
-        word.clear();
-        if w.is_ascii() {
-            word.push_str(w);
-            word.make_ascii_lowercase();
-        } else {
-            word.extend(w.chars().flat_map(char::to_lowercase));
-        }
-        if let Some(&bits) = table.get(word.as_str()) {
+        let Some(word) = lowercase_into(w, &mut buf) else {
+            continue;
+        };
+        if let Some(&bits) = table.get(word) {
             for (i, s) in scores.iter_mut().enumerate() {
                 *s += u32::from(bits >> i & 1);
             }
@@ -322,6 +320,27 @@ pub fn detect(text: &str) -> Detected {
         }
     }
     decide(&scores)
+}
+
+/// Longer than any function word in [`WORDS`] (a test checks it).
+const WORD_BUFFER: usize = 32;
+
+/// `w` lower-cased into `buf`, or None when it does not fit.
+fn lowercase_into<'a>(w: &str, buf: &'a mut [u8; WORD_BUFFER]) -> Option<&'a str> {
+    let mut n = 0;
+    if w.is_ascii() {
+        let bytes = buf.get_mut(..w.len())?;
+        bytes.copy_from_slice(w.as_bytes());
+        bytes.make_ascii_lowercase();
+        n = w.len();
+    } else {
+        for c in w.chars().flat_map(char::to_lowercase) {
+            let len = c.len_utf8();
+            c.encode_utf8(buf.get_mut(n..n + len)?);
+            n += len;
+        }
+    }
+    std::str::from_utf8(&buf[..n]).ok()
 }
 
 /// True once one language leads every other by [`SETTLED_LEAD`] words: reading on cannot
@@ -390,6 +409,23 @@ fn narrow(own: Detected, other: Detected) -> Detected {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_function_word_fits_the_lowercase_buffer() {
+        for words in WORDS {
+            for w in words.split_whitespace() {
+                assert!(w.len() < WORD_BUFFER, "{w}");
+                let mut buf = [0u8; WORD_BUFFER];
+                assert_eq!(lowercase_into(w, &mut buf), Some(w));
+                if w.is_ascii() {
+                    assert_eq!(lowercase_into(&w.to_uppercase(), &mut buf), Some(w));
+                }
+            }
+        }
+        let mut buf = [0u8; WORD_BUFFER];
+        assert_eq!(lowercase_into(&"x".repeat(WORD_BUFFER + 1), &mut buf), None);
+        assert_eq!(lowercase_into("FØR", &mut buf), Some("før"));
+    }
+
     use super::*;
 
     #[test]
