@@ -229,14 +229,17 @@ impl CsvSource {
         let Some(raw) = &meta.raw else { return Ok(()) };
         let line = meta.line;
         let record = &self.record;
-        let column = (0..record.len())
-            .find(|&i| record[i].contains(&b'\n'))
-            .and_then(|i| self.headers.get(i).map(|h| format!("column {h:?}")))
-            .unwrap_or_else(|| "a quoted field".into());
-        let shape = record.get(0).and_then(id_shape);
-        let lines: Vec<&[u8]> = raw.split(|&b| b == b'\n').collect();
+        // Built only for a message: this check runs on every multi-line record.
+        let column = || {
+            (0..record.len())
+                .find(|&i| record[i].contains(&b'\n'))
+                .and_then(|i| self.headers.get(i).map(|h| format!("column {h:?}")))
+                .unwrap_or_else(|| "a quoted field".into())
+        };
+        let lines = || raw.split(|&b| b == b'\n');
         if memchr::memchr_iter(b'"', raw).count() % 2 == 1 {
-            let last = line + lines.len().saturating_sub(1) as u64;
+            let column = column();
+            let last = line + memchr::memchr_iter(b'\n', raw).count() as u64;
             let last = if raw.ends_with(b"\n") { last - 1 } else { last };
             anyhow::bail!(
                 "{}:{line}: unbalanced quote: a quote in {column} opens a field that does not \
@@ -246,10 +249,11 @@ impl CsvSource {
                 line + 1,
             );
         }
-        if let Some(shape) = shape {
-            for (k, l) in lines.iter().enumerate().skip(1) {
+        if let Some(shape) = record.get(0).and_then(id_shape) {
+            for (k, l) in lines().enumerate().skip(1) {
                 let l = l.strip_suffix(b"\r").unwrap_or(l);
                 if reads_as_row(l, self.delimiter, self.headers.len(), &shape) {
+                    let column = column();
                     anyhow::bail!(
                         "{}:{line}: unbalanced quote: a quote in {column} opens a field that runs \
                          on over line {}, which reads as an award of its own ({:?}); close or \

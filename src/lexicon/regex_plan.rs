@@ -53,27 +53,9 @@ pub fn regex_anchors(
     pattern: &str,
     hir: &regex_syntax::hir::Hir,
 ) -> Option<(Anchor, Vec<Vec<u8>>)> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let literals = |kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
-        let seq = Extractor::new()
-            .kind(kind)
-            // \s is six bytes in ASCII mode: expanding it keeps "to " a usable prefix.
-            .limit_class(6)
-            .limit_literal_len(16)
-            .limit_total(4096)
-            .extract(hir);
-        let literals = seq.literals()?;
-        if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
-            return None;
-        }
-        let mut out: Vec<Vec<u8>> = literals
-            .iter()
-            .map(|l| l.as_bytes().to_ascii_lowercase())
-            .collect();
-        out.sort();
-        out.dedup();
-        Some(out)
-    };
+    use regex_syntax::hir::literal::ExtractKind;
+    // \s is six bytes in ASCII mode: expanding it keeps "to " a usable prefix.
+    let literals = |kind: ExtractKind| extract_literals(hir, kind, 6);
     if let Some(p) = literals(ExtractKind::Prefix) {
         return Some((Anchor::Prefix, p));
     }
@@ -84,6 +66,33 @@ pub fn regex_anchors(
         return literals(ExtractKind::Suffix).map(|s| (Anchor::WordSuffix, s));
     }
     None
+}
+
+/// The lower-cased, sorted prefix or suffix literals of `hir`, expanding classes of up to
+/// `class_limit` bytes; `None` when there are none, too many, or one shorter than two bytes
+/// (too common to be worth a probe).
+fn extract_literals(
+    hir: &regex_syntax::hir::Hir,
+    kind: regex_syntax::hir::literal::ExtractKind,
+    class_limit: usize,
+) -> Option<Vec<Vec<u8>>> {
+    let seq = regex_syntax::hir::literal::Extractor::new()
+        .kind(kind)
+        .limit_class(class_limit)
+        .limit_literal_len(16)
+        .limit_total(4096)
+        .extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
+        return None;
+    }
+    let mut out: Vec<Vec<u8>> = literals
+        .iter()
+        .map(|l| l.as_bytes().to_ascii_lowercase())
+        .collect();
+    out.sort();
+    out.dedup();
+    Some(out)
 }
 
 /// One branch's trigger of a pattern that [`regex_anchors`] cannot anchor as a whole: its
@@ -99,29 +108,11 @@ pub type BranchAnchor = (Anchor, Vec<Vec<u8>>, bool);
 /// ending with one of its suffix literals: running the pattern anchored at the word where a
 /// trigger stands finds every match that stands on word boundaries.
 pub fn branch_anchors(hir: &regex_syntax::hir::Hir) -> Option<Vec<BranchAnchor>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::literal::ExtractKind;
     use regex_syntax::hir::HirKind;
     // Digit classes ([0-9], ten bytes) expand here, unlike in [`regex_anchors`]: this is only
     // reached by the few patterns that have no anchor otherwise.
-    let literals = |h: &regex_syntax::hir::Hir, kind: ExtractKind| -> Option<Vec<Vec<u8>>> {
-        let seq = Extractor::new()
-            .kind(kind)
-            .limit_class(10)
-            .limit_literal_len(16)
-            .limit_total(4096)
-            .extract(h);
-        let literals = seq.literals()?;
-        if literals.is_empty() || literals.len() > 2048 || literals.iter().any(|l| l.len() < 2) {
-            return None;
-        }
-        let mut out: Vec<Vec<u8>> = literals
-            .iter()
-            .map(|l| l.as_bytes().to_ascii_lowercase())
-            .collect();
-        out.sort();
-        out.dedup();
-        Some(out)
-    };
+    let literals = |h: &regex_syntax::hir::Hir, kind: ExtractKind| extract_literals(h, kind, 10);
     let branches = match hir.kind() {
         HirKind::Alternation(hs) => hs.iter().collect(),
         _ => vec![hir],
