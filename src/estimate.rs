@@ -912,6 +912,22 @@ mod tests {
         assert!(draw(&u, 301, 1).is_err());
     }
 
+    /// The drawn awards as a person checked them: `gold(i)` is award i's health categories; one
+    /// research activity code at 100%.
+    fn checked(sample: &Sample, gold: impl Fn(usize) -> Shares) -> Vec<Checked> {
+        sample
+            .draws
+            .iter()
+            .map(|&(i, s)| Checked {
+                award: i,
+                stratum: sample.strata[s].name.clone(),
+                probability: sample.probability(s),
+                hc: gold(i),
+                rac: vec![(0, 10_000)],
+            })
+            .collect()
+    }
+
     /// A synthetic portfolio whose truth is known: 2,000 awards in four categories, the coder
     /// right 90 % of the time when sure and 60 % when not, always wrong towards category 3.
     fn world(seed: u64) -> (Vec<CodedAward>, Vec<Shares>, Vec<Unit>) {
@@ -968,17 +984,7 @@ mod tests {
         let (mut covered, mut tries, mut err_corrected, mut err_coded) = (0, 0, 0.0, 0.0);
         for seed in 0..120 {
             let sample = draw(&units, 150, seed).unwrap();
-            let checked: Vec<Checked> = sample
-                .draws
-                .iter()
-                .map(|&(i, s)| Checked {
-                    award: i,
-                    stratum: sample.strata[s].name.clone(),
-                    probability: sample.probability(s),
-                    hc: truth[i].clone(),
-                    rac: vec![(0, 10_000)],
-                })
-                .collect();
+            let checked = checked(&sample, |i| truth[i].clone());
             let c = correct(&awards, &checked, 1).unwrap();
             for code in 0..4 {
                 let line = c.get(Dimension::Hc, Some(code)).unwrap();
@@ -1075,17 +1081,7 @@ mod tests {
     fn no_interval_is_zero_wide_when_the_sample_shows_no_error() {
         let (awards, _, units) = world(2);
         let sample = draw(&units, 60, 3).unwrap();
-        let checked: Vec<Checked> = sample
-            .draws
-            .iter()
-            .map(|&(i, s)| Checked {
-                award: i,
-                stratum: sample.strata[s].name.clone(),
-                probability: sample.probability(s),
-                hc: vec![(awards[i].hc[0].0.index(), 10_000)],
-                rac: vec![(0, 10_000)],
-            })
-            .collect();
+        let checked = checked(&sample, |i| vec![(awards[i].hc[0].0.index(), 10_000)]);
         let c = correct(&awards, &checked, 1).unwrap();
         let total: i64 = awards.iter().map(|a| a.amount).sum();
         for line in c.lines.iter().filter(|l| l.dimension == Dimension::Hc) {
