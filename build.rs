@@ -105,14 +105,14 @@ fn byte_strings(literals: &[Vec<u8>]) -> String {
 }
 
 /// `DEFAULT_REGEX_PLANS`: (pattern, ascii, anchor (0 none, 1 prefix, 2 word suffix), anchor
-/// literals, required literals, word only), sorted by pattern.
+/// literals, word only), sorted by pattern.
 fn regex_plans(files: &[PathBuf]) -> String {
     let mut code = String::from(
         "/// The plan of every regex of the default set, sorted by pattern: (pattern, ascii, anchor \
-         (0 none, 1 prefix, 2 word suffix), anchor literals, required literals, word only).\n",
+         (0 none, 1 prefix, 2 word suffix), anchor literals, word only).\n",
     );
     code.push_str("#[allow(clippy::type_complexity)]\n");
-    code.push_str("pub static DEFAULT_REGEX_PLANS: &[(&str, bool, u8, &[&[u8]], Option<&[&[u8]]>, bool)] = &[\n");
+    code.push_str("pub static DEFAULT_REGEX_PLANS: &[(&str, bool, u8, &[&[u8]], bool)] = &[\n");
     for pattern in regex_patterns(files) {
         let plan = regex_plan::plan(&pattern);
         let (anchor, literals) = match &plan.anchor {
@@ -120,12 +120,8 @@ fn regex_plans(files: &[PathBuf]) -> String {
             Some((regex_plan::Anchor::Prefix, l)) => (1, l.clone()),
             Some((regex_plan::Anchor::WordSuffix, l)) => (2, l.clone()),
         };
-        let required = match &plan.required {
-            Some(r) => format!("Some({})", byte_strings(r)),
-            None => "None".to_string(),
-        };
         code.push_str(&format!(
-            "    ({pattern:?}, {}, {anchor}, {}, {required}, {}),\n",
+            "    ({pattern:?}, {}, {anchor}, {}, {}),\n",
             plan.ascii,
             byte_strings(&literals),
             plan.word_only

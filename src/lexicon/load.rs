@@ -28,7 +28,7 @@ pub fn default_regex_plan(pattern: &str) -> Option<RegexPlan> {
     let i = DEFAULT_REGEX_PLANS
         .binary_search_by(|p| p.0.cmp(pattern))
         .ok()?;
-    let (_, ascii, anchor, literals, required, word_only) = DEFAULT_REGEX_PLANS[i];
+    let (_, ascii, anchor, literals, word_only) = DEFAULT_REGEX_PLANS[i];
     let owned = |l: &[&[u8]]| l.iter().map(|b| b.to_vec()).collect::<Vec<_>>();
     let anchor = match anchor {
         1 => Some((Anchor::Prefix, owned(literals))),
@@ -38,7 +38,6 @@ pub fn default_regex_plan(pattern: &str) -> Option<RegexPlan> {
     Some(RegexPlan {
         ascii,
         anchor,
-        required: required.map(owned),
         word_only,
     })
 }

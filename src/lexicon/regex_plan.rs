@@ -20,8 +20,6 @@ pub struct RegexPlan {
     pub ascii: bool,
     /// Where its literals stand and what they are, when few and selective enough.
     pub anchor: Option<(Anchor, Vec<Vec<u8>>)>,
-    /// For an ASCII pattern: literals of which every match holds one.
-    pub required: Option<Vec<Vec<u8>>>,
     /// No match can hold a byte that is not a word byte.
     pub word_only: bool,
 }
@@ -34,7 +32,6 @@ pub fn plan(pattern: &str) -> RegexPlan {
     RegexPlan {
         ascii,
         anchor: hir.as_ref().and_then(|h| regex_anchors(pattern, h)),
-        required: hir.as_ref().filter(|_| ascii).and_then(required_literals),
         word_only: hir.as_ref().is_some_and(matches_only_word_bytes),
     }
 }
@@ -139,35 +136,6 @@ pub fn parse_hir(pattern: &str, unicode: bool) -> Option<regex_syntax::hir::Hir>
         .build()
         .parse(pattern)
         .ok()
-}
-
-/// Literals of which every match of an ASCII-mode pattern (given parsed) contains one
-/// (lower-cased), chosen to be long and few: "to (?:determine|assess) whether" gives "whether",
-/// never "to". `None` if no such set is known.
-pub fn required_literals(ascii_hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::{Hir, HirKind};
-    fn required(h: &Hir) -> Option<Vec<Vec<u8>>> {
-        match h.kind() {
-            HirKind::Literal(l) => l.0.is_ascii().then(|| vec![l.0.to_ascii_lowercase()]),
-            HirKind::Capture(c) => required(&c.sub),
-            HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
-            HirKind::Concat(hs) => hs.iter().filter_map(required).max_by_key(|set| {
-                let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-                (shortest, std::cmp::Reverse(set.len()))
-            }),
-            HirKind::Alternation(hs) => {
-                let mut all = Vec::new();
-                for h in hs {
-                    all.extend(required(h)?);
-                }
-                (all.len() <= 64).then_some(all)
-            }
-            _ => None,
-        }
-    }
-    let set = required(ascii_hir)?;
-    // Two-letter literals ("to", "in") stand in nearly every abstract: not worth a gate.
-    (set.iter().all(|l| l.len() >= 3)).then_some(set)
 }
 
 /// Whole words of which every match of an ASCII-mode pattern (given parsed) holds one, as a
